@@ -1,0 +1,1 @@
+"""The WARC archive: record building, file writing, dedup and reading back."""

@@ -1,0 +1,1 @@
+"""Scrapy side of nianbao: settings, middlewares, pipelines, command line."""

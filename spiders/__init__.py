@@ -1,0 +1,1 @@
+"""Spiders: one base spider for annual-report discovery, configured per site by the registry."""

@@ -1,0 +1,1 @@
+"""The catalogue database: SQLAlchemy models, migrations and the queries over them."""

@@ -1,0 +1,1 @@
+"""The archivist web UI (FastAPI + Jinja2)."""
