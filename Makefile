@@ -1,0 +1,33 @@
+# nianbao — two entry points: `make demo` and `make test`. Both install what they need first.
+VENV      ?= .venv
+PY        := $(VENV)/bin/python
+PACKAGES  := crawler spiders archive storage parsing web sampleweb
+
+.PHONY: demo test lint typecheck system-deps services clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q -U pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+system-deps:
+	scripts/install-system-deps
+
+services:
+	scripts/start-services
+
+demo: system-deps $(VENV)/.installed
+	$(VENV)/bin/nianbao demo
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check $(PACKAGES) tests
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy $(PACKAGES)
+
+test: system-deps services $(VENV)/.installed lint typecheck
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,52 @@
+"""Extensions: the Crawl row that frames each run."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from crawler.config import Config
+from storage.catalog import Catalog
+from storage.db import open_catalogue
+
+logger = logging.getLogger(__name__)
+
+
+class CrawlRecorder:
+    """Opens a Crawl when the spider opens (giving it `crawl_id`) and closes it with status and counts."""
+
+    def __init__(self, crawler: Crawler, catalog: Catalog) -> None:
+        self.crawler = crawler
+        self.catalog = catalog
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlRecorder:
+        config = Config.from_settings(crawler.settings)
+        ext = cls(crawler, Catalog(open_catalogue(config.database_url)))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        site = spider.site.catalog_row()  # type: ignore[attr-defined]
+        self.catalog.upsert_site(site)
+        spider.crawl_id = self.catalog.start_crawl(site.id, datetime.now(UTC))  # type: ignore[attr-defined]
+        logger.info("crawl started site=%s crawl=%s home=%s", site.id, spider.crawl_id, site.home_url)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        counts = {
+            "pages": int(stats.get_value("nianbao/documents/page", 0)),
+            "attachments": int(stats.get_value("nianbao/documents/attachment", 0)),
+            "bytes": int(stats.get_value("downloader/response_bytes", 0)),
+            "errors": int(stats.get_value("log_count/ERROR", 0))
+            + int(stats.get_value("downloader/exception_count", 0)),
+        }
+        status = "finished" if reason == "finished" else ("interrupted" if reason == "shutdown" else "failed")
+        self.catalog.finish_crawl(spider.crawl_id, datetime.now(UTC), status, reason, counts)  # type: ignore[attr-defined]
+        logger.info("crawl closed site=%s crawl=%s status=%s %s", spider.site.id,  # type: ignore[attr-defined]
+                    spider.crawl_id, status, " ".join(f"{k}={v}" for k, v in counts.items()))  # type: ignore[attr-defined]

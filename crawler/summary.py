@@ -1,0 +1,57 @@
+"""Plain-text summaries for the terminal: what a crawl found and where it was stored."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+
+from crawler.run import CrawlResult
+from storage.db import open_catalogue
+from storage.models import Capture, Crawl
+from storage.reports import latest_reports
+
+
+def width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
+    widths = [max(width(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(c + " " * (w - width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
+             for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def print_reports_table(objs: Sequence[dict[str, Any]]) -> None:
+    rows = [(o["site"], o["report_year"], o["unit_name"], o.get("source_kind"), o["version"],
+             o["source_url"]) for o in objs]
+    print(table(["site", "year", "unit", "kind", "ver", "source_url"], rows))
+    print(f"{len(objs)} report(s)")
+
+
+def print_crawl_summary(result: CrawlResult) -> None:
+    sessions = open_catalogue(result.config.database_url)
+    with sessions() as s:
+        crawl = s.get(Crawl, result.crawl_id) if result.crawl_id else None
+        files = s.scalars(select(Capture.warc_file).where(Capture.crawl_id == result.crawl_id)
+                          .distinct()).all()
+        records = s.execute(select(Capture.record_type, func.count()).where(
+            Capture.crawl_id == result.crawl_id).group_by(Capture.record_type)).all()
+    print()
+    if crawl is None:
+        print(f"crawl of {result.site.id} did not start; see the log above")
+        return
+    print(f"crawl {crawl.id} of {result.site.name} ({result.site.home_url}): status={crawl.status} "
+          f"pages={crawl.pages} attachments={crawl.attachments} bytes={crawl.bytes} errors={crawl.errors}")
+    print("captures: " + ", ".join(f"{kind}={n}" for kind, n in records))
+    print()
+    print_reports_table(latest_reports(sessions, site=result.site.id))
+    print()
+    print(f"database: {result.config.database_url}")
+    print(f"warcs:    {result.config.warc_dir}/ ({', '.join(sorted(files))})")

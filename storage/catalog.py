@@ -1,0 +1,130 @@
+"""Writes and lookups the crawl makes in the catalogue: crawls, captures, payload dedup, documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.models import Capture, Crawl, Document, Payload, Site
+
+
+@dataclass(frozen=True)
+class SiteRow:
+    """What the catalogue keeps of a registry site."""
+
+    id: str
+    name: str
+    home_url: str
+    region_code: str | None = None
+    family: str | None = None
+
+
+@dataclass(frozen=True)
+class CaptureRow:
+    """One recorded HTTP response, as the WARC recorder hands it to the catalogue."""
+
+    crawl_id: int
+    url: str
+    captured_at: datetime
+    http_status: int
+    record_type: str
+    warc_file: str
+    warc_offset: int
+    warc_length: int
+    warc_record_id: str
+    payload_sha256: str | None
+    payload_size: int
+    media_type: str | None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class OriginalRecord:
+    """Where a payload was first archived: what a revisit record refers to."""
+
+    record_id: str
+    url: str
+    captured_at: datetime
+    warc_file: str
+    warc_offset: int
+
+
+class Catalog:
+    """The crawl's window on the database; every method is one short transaction."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def upsert_site(self, site: SiteRow) -> None:
+        with self.sessions.begin() as s:
+            row = s.get(Site, site.id) or Site(id=site.id)
+            row.name, row.home_url = site.name, site.home_url
+            row.region_code, row.family = site.region_code, site.family
+            s.add(row)
+
+    def start_crawl(self, site_id: str, now: datetime) -> int:
+        with self.sessions.begin() as s:
+            crawl = Crawl(site_id=site_id, started_at=now, status="running")
+            s.add(crawl)
+            s.flush()
+            return crawl.id
+
+    def finish_crawl(self, crawl_id: int, now: datetime, status: str, reason: str, counts: dict[str, int]) -> None:
+        with self.sessions.begin() as s:
+            crawl = s.get_one(Crawl, crawl_id)
+            crawl.finished_at, crawl.status, crawl.close_reason = now, status, reason
+            for name, value in counts.items():
+                setattr(crawl, name, value)
+
+    def original_record(self, payload_sha256: str) -> OriginalRecord | None:
+        """The first full `response` record of this payload, if any crawl archived it before."""
+        with self.sessions() as s:
+            row = s.scalars(
+                select(Capture)
+                .where(Capture.payload_sha256 == payload_sha256, Capture.record_type == "response")
+                .order_by(Capture.id)
+                .limit(1)
+            ).first()
+            if row is None:
+                return None
+            return OriginalRecord(row.warc_record_id, row.url, row.captured_at, row.warc_file, row.warc_offset)
+
+    def record_capture(self, cap: CaptureRow) -> int:
+        """Store a capture (and its payload, the first time it is seen); return the capture id."""
+        with self.sessions.begin() as s:
+            if cap.payload_sha256 and s.get(Payload, cap.payload_sha256) is None:
+                s.add(Payload(sha256=cap.payload_sha256, size=cap.payload_size,
+                              media_type=cap.media_type, first_seen_at=cap.captured_at))
+                s.flush()
+            row = Capture(
+                crawl_id=cap.crawl_id, url=cap.url, captured_at=cap.captured_at,
+                http_status=cap.http_status, record_type=cap.record_type, warc_file=cap.warc_file,
+                warc_offset=cap.warc_offset, warc_length=cap.warc_length,
+                warc_record_id=cap.warc_record_id, payload_sha256=cap.payload_sha256,
+                media_type=cap.media_type, etag=cap.etag, last_modified=cap.last_modified,
+            )
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def record_document(
+        self, *, site_id: str, crawl_id: int, url: str, kind: str, capture_id: int,
+        page_url: str | None, anchor_text: str | None, title: str | None, now: datetime | None = None,
+    ) -> int:
+        """Insert or refresh the Document for `url`; return its id."""
+        now = now or datetime.now(UTC)
+        with self.sessions.begin() as s:
+            doc = s.scalars(select(Document).where(Document.site_id == site_id, Document.url == url)).first()
+            if doc is None:
+                doc = Document(site_id=site_id, url=url, first_seen_at=now)
+                s.add(doc)
+            doc.kind, doc.page_url, doc.latest_capture_id = kind, page_url, capture_id
+            doc.anchor_text = anchor_text or doc.anchor_text
+            doc.title = title or doc.title
+            doc.last_seen_at, doc.last_crawl_id = now, crawl_id
+            s.flush()
+            return doc.id
