@@ -1,0 +1,64 @@
+"""Shared fixtures: the sample web on loopback, and catalogue databases on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from sampleweb.server import SampleWebServer
+from storage.db import engine_for
+
+REPO = Path(__file__).resolve().parents[1]
+PG_URL = os.environ.get("NIANBAO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def sampleweb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SampleWebServer]:
+    """The sample county web, served once per test session on a free loopback port."""
+    with SampleWebServer(cache_dir=tmp_path_factory.mktemp("sampleweb-cache")) as web:
+        yield web
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards. Fails if PG is down."""
+    schema = f"nianbao_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception as exc:  # noqa: BLE001 — turn a connection error into an instruction
+        pytest.fail(f"PostgreSQL at {PG_URL} is needed (run scripts/start-services): {exc}")
+    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    try:
+        yield url
+    finally:
+        engine_for(url).dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Each storage test runs on SQLite and on PostgreSQL (a fresh schema per test)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'nianbao.db'}"
+    else:
+        with postgres_schema() as url:
+            yield url
+
+
+def run_nianbao(args: list[str], env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the `nianbao` command line in a child process (a Scrapy reactor runs once per process)."""
+    full_env = {**os.environ, **env}
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=REPO, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
