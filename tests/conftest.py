@@ -9,11 +9,11 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from sampleweb.server import SampleWebServer
 from storage.db import engine_for
 
 REPO = Path(__file__).resolve().parents[1]
@@ -21,8 +21,10 @@ PG_URL = os.environ.get("NIANBAO_TEST_PG_URL", "postgresql+psycopg://postgres@12
 
 
 @pytest.fixture(scope="session")
-def sampleweb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SampleWebServer]:
-    """The sample county web, served once per test session on a free loopback port."""
+def sampleweb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The sample county web (a SampleWebServer), served once per test session on a free loopback port."""
+    from sampleweb.server import SampleWebServer
+
     with SampleWebServer(cache_dir=tmp_path_factory.mktemp("sampleweb-cache")) as web:
         yield web
 
