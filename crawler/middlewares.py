@@ -18,6 +18,7 @@ from archive.writer import WarcWriter
 from crawler.config import Config
 from storage.catalog import CaptureRow, Catalog
 from storage.db import open_catalogue
+from storage.reports import as_utc
 
 logger = logging.getLogger(__name__)
 
@@ -79,14 +80,9 @@ class WarcRecorderMiddleware:
         exchange = _exchange(request, response)
         digest = payload_sha256(response.body)
         original = self.catalog.original_record(digest)
-        req_record = self.builder.request(exchange)
-        req_id = req_record.rec_headers.get_header("WARC-Record-ID")
-        if original is None:
-            resp_record = self.builder.response(exchange, concurrent_to=req_id)
-        else:
-            refers = OriginalCapture(original.record_id, original.url, original.captured_at, digest)
-            resp_record = self.builder.revisit(exchange, refers_to=refers, concurrent_to=req_id)
-        _, location = self._writer(spider).write([req_record, resp_record])
+        refers = None if original is None else OriginalCapture(
+            original.record_id, original.url, as_utc(original.captured_at), digest)
+        _, location = self._writer(spider).write(list(self.builder.capture(exchange, refers_to=refers)))
         headers = response.headers
         request.meta[CAPTURE_ID] = self.catalog.record_capture(CaptureRow(
             crawl_id=getattr(spider, "crawl_id", None) or 0, url=response.url,
