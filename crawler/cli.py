@@ -101,10 +101,9 @@ def _sampleweb(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from sampleweb.server import SampleWebServer
-
     from crawler.run import run_crawl
     from crawler.summary import print_crawl_summary
+    from sampleweb.server import SampleWebServer
 
     with SampleWebServer() as web:
         print(f"sample web listening on {web.proxy_url}; crawling site={args.site} through it", flush=True)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from parsing.report import PARSER_VERSION
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.config import Config
 from crawler.items import DocumentItem
 from crawler.parse_stage import ParseJob, ParseJobResult, ParseStage
+from parsing.report import PARSER_VERSION
 from storage.catalog import Catalog
 from storage.db import open_catalogue
 from storage.models import Capture
