@@ -9,6 +9,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from crawler.config import Config
+from spiders.annual_reports import AnnualReports
 from storage.catalog import Catalog
 from storage.db import open_catalogue
 
@@ -31,14 +32,15 @@ class CrawlRecorder:
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
-        site = spider.site.catalog_row()  # type: ignore[attr-defined]
+        assert isinstance(spider, AnnualReports)
+        site = spider.site.catalog_row()
         self.catalog.upsert_site(site)
-        spider.crawl_id = self.catalog.start_crawl(site.id, datetime.now(UTC))  # type: ignore[attr-defined]
+        spider.crawl_id = self.catalog.start_crawl(site.id, datetime.now(UTC))
         logger.info("crawl started site=%s crawl=%s home=%s", site.id, spider.crawl_id, site.home_url)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats
-        assert stats is not None
+        assert stats is not None and isinstance(spider, AnnualReports) and spider.crawl_id is not None
         counts = {
             "pages": int(stats.get_value("nianbao/documents/page", 0)),
             "attachments": int(stats.get_value("nianbao/documents/attachment", 0)),
@@ -47,6 +49,6 @@ class CrawlRecorder:
             + int(stats.get_value("downloader/exception_count", 0)),
         }
         status = "finished" if reason == "finished" else ("interrupted" if reason == "shutdown" else "failed")
-        self.catalog.finish_crawl(spider.crawl_id, datetime.now(UTC), status, reason, counts)  # type: ignore[attr-defined]
-        logger.info("crawl closed site=%s crawl=%s status=%s %s", spider.site.id,  # type: ignore[attr-defined]
-                    spider.crawl_id, status, " ".join(f"{k}={v}" for k, v in counts.items()))  # type: ignore[attr-defined]
+        self.catalog.finish_crawl(spider.crawl_id, datetime.now(UTC), status, reason, counts)
+        logger.info("crawl closed site=%s crawl=%s status=%s %s", spider.site.id, spider.crawl_id, status,
+                    " ".join(f"{k}={v}" for k, v in counts.items()))

@@ -69,19 +69,17 @@ class ParseStage:
         self.timeout = timeout
         ctx = multiprocessing.get_context("spawn")  # never fork a process running a Twisted reactor
         self.pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=ctx)
-        self.pending: list[Future[ParseJobResult]] = []
+        self.pending: list[tuple[ParseJob, Future[ParseJobResult]]] = []
 
     def submit(self, job: ParseJob) -> Future[ParseJobResult]:
         future = self.pool.submit(run_job, job)
-        future.job = job  # type: ignore[attr-defined]
-        self.pending.append(future)
+        self.pending.append((job, future))
         return future
 
     def drain(self, on_result: Callable[[ParseJobResult], None]) -> int:
         """Wait for every submitted job (each at most `timeout` s) and hand each result over."""
         done = 0
-        for future in self.pending:
-            job: ParseJob = future.job  # type: ignore[attr-defined]
+        for job, future in self.pending:
             try:
                 result = future.result(timeout=self.timeout)
             except FutureTimeout:

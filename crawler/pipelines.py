@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
 
 from crawler.config import Config
 from crawler.items import DocumentItem
 from crawler.parse_stage import ParseJob, ParseJobResult, ParseStage
 from parsing.report import PARSER_VERSION
+from spiders.annual_reports import AnnualReports
 from storage.catalog import Catalog
 from storage.db import open_catalogue
 from storage.models import Capture
@@ -38,15 +40,24 @@ class DocumentPipeline:
     def open_spider(self) -> None:
         self.stage = ParseStage(self.config.parse_workers, self.config.parse_timeout)
 
-    def process_item(self, item: DocumentItem) -> DocumentItem:
+    def _stats(self) -> StatsCollector:
+        assert self.crawler.stats is not None
+        return self.crawler.stats
+
+    def _spider(self) -> AnnualReports:
         spider = self.crawler.spider
+        assert isinstance(spider, AnnualReports) and spider.crawl_id is not None
+        return spider
+
+    def process_item(self, item: DocumentItem) -> DocumentItem:
+        spider = self._spider()
         if item.capture_id is None:
             raise DropItem(f"no capture for url={item.url}")
-        site_id, crawl_id = spider.site.id, spider.crawl_id  # type: ignore[union-attr]
-        self.catalog.record_document(site_id=site_id, crawl_id=crawl_id, url=item.url, kind=item.kind,
+        assert spider.crawl_id is not None
+        self.catalog.record_document(site_id=spider.site.id, crawl_id=spider.crawl_id, url=item.url, kind=item.kind,
                                      capture_id=item.capture_id, page_url=item.page_url,
                                      anchor_text=item.anchor_text, title=item.title)
-        self.crawler.stats.inc_value(f"nianbao/documents/{item.kind}")  # type: ignore[union-attr]
+        self._stats().inc_value(f"nianbao/documents/{item.kind}")
         job = self._job(item.capture_id, item.url)
         if job is not None and self.stage is not None:
             self.stage.submit(job)
@@ -66,22 +77,22 @@ class DocumentPipeline:
                         warc_offset=original.warc_offset, url=url, media_type=media_type)
 
     def close_spider(self) -> None:
-        spider = self.crawler.spider
-        assert self.stage is not None and spider is not None
+        spider = self._spider()
+        assert self.stage is not None
         try:
             parsed = self.stage.drain(self._store)
         finally:
             self.stage.close()
-        site = spider.site.catalog_row()  # type: ignore[attr-defined]
-        versions = assemble_reports(self.sessions, site, spider.crawl_id,  # type: ignore[attr-defined]
-                                    PARSER_VERSION, datetime.now(UTC))
+        site = spider.site.catalog_row()
+        assert spider.crawl_id is not None
+        versions = assemble_reports(self.sessions, site, spider.crawl_id, PARSER_VERSION, datetime.now(UTC))
         logger.info("parse stage done site=%s parsed=%d report_versions=%d", site.id, parsed, len(versions))
-        self.crawler.stats.set_value("nianbao/reports", len(versions))  # type: ignore[union-attr]
+        self._stats().set_value("nianbao/reports", len(versions))
 
     def _store(self, result: ParseJobResult) -> None:
         if not result.ok:
             logger.warning("parse failed url=%s reason=%s", result.job.url, result.reason)
-            self.crawler.stats.inc_value("nianbao/parse_failed")  # type: ignore[union-attr]
+            self._stats().inc_value("nianbao/parse_failed")
         store_outcome(self.sessions, Outcome(
             payload_sha256=result.job.payload_sha256, parser_version=PARSER_VERSION, ok=result.ok,
             reason=result.reason, is_report=result.is_report, source_kind=result.source_kind,

@@ -32,10 +32,9 @@ class Outcome:
 
 def has_outcome(sessions: sessionmaker[Session], payload_sha256: str, parser_version: str) -> bool:
     with sessions() as s:
-        return s.scalar(
-            select(func.count()).select_from(ParseOutcome).where(
-                ParseOutcome.payload_sha256 == payload_sha256, ParseOutcome.parser_version == parser_version)
-        ) > 0
+        found = s.scalars(select(ParseOutcome.id).where(
+            ParseOutcome.payload_sha256 == payload_sha256, ParseOutcome.parser_version == parser_version).limit(1))
+        return found.first() is not None
 
 
 def store_outcome(sessions: sessionmaker[Session], outcome: Outcome, now: datetime) -> None:
