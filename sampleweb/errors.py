@@ -1,0 +1,7 @@
+"""Errors the sample web raises while building its sites."""
+
+from crawler.errors import NianbaoError
+
+
+class SampleWebBuildError(NianbaoError):
+    """Raised by sampleweb when a site resource cannot be built (e.g. soffice missing for the .doc report)."""

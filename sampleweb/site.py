@@ -1,0 +1,73 @@
+"""The model every site module fills in: planned resources, ground truth, and the site's registry row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+HTML = "text/html; charset=utf-8"
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOC = "application/msword"
+GIF = "image/gif"
+TEXT = "text/plain; charset=utf-8"
+CONTENT_TYPES = {"html": HTML, "pdf": PDF, "docx": DOCX, "doc": DOC, "gif": GIF, "txt": TEXT}
+
+
+@dataclass(frozen=True)
+class ExpectedReport:
+    """One annual report the site publishes, as a correct crawl + parse should find it.
+
+    ``source_kind`` is the document of record: the attachment's format when there is one (a page that has the
+    report inline *and* a PDF says "pdf" and sets ``has_inline_text``), else "html_inline".
+    """
+
+    unit_name: str
+    report_year: int
+    page_url: str
+    attachment_urls: tuple[str, ...]
+    source_kind: str
+    published_at: str
+    seed: str
+    title: str = ""
+    has_inline_text: bool = False
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A resource the site will serve: its path, type, date, and how to render its bytes."""
+
+    path: str
+    content_type: str
+    last_modified: dt.date
+    render: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """Everything a site serves (rendered lazily) plus what a crawler must and must not find there."""
+
+    pages: tuple[Planned, ...]
+    reports: tuple[ExpectedReport, ...]
+    decoy_urls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SiteSpec:
+    """A row of the sample-web registry: a real county site and the function that plans its content."""
+
+    site_id: str
+    hostname: str
+    name: str
+    region_code: str
+    family: str
+    plan: Callable[[Path], SitePlan]
+
+    @property
+    def home_url(self) -> str:
+        return f"http://{self.hostname}/"
+
+    def url(self, path: str) -> str:
+        return f"http://{self.hostname}{path}"

@@ -1,0 +1,177 @@
+"""HTML page templates of the TRS WCM family (portal chrome, list pages with createPageHTML, article pages)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+# The TRS pager, shaped like the real one (research-corpus zhangshu list page): it document.write()s the links,
+# so no static <a href="index_1.html"> exists anywhere.
+PAGER_FUNCTION = """<script language="javascript">
+<!--
+function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt)
+{
+var styleDIY = "fystyle";
+if(_nPageCount == null || _nPageCount<=0){
+return;
+}
+function link(i, text){
+  var href = (i==0) ? _sPageName+"."+_sPageExt : _sPageName+"_" + i + "."+_sPageExt;
+  return "<a href=\\""+href+"\\" class=\\"" + styleDIY +"\\">"+text+"</a> ";
+}
+function plain(text){ return "<font class=\\"" + styleDIY +"\\">"+text+"</font> "; }
+if(_nCurrIndex==0)
+  document.write(plain("首页") + plain("上一页"));
+else
+  document.write(link(0, "首页") + link(_nCurrIndex-1, "上一页"));
+if(_nCurrIndex<_nPageCount-1)
+  document.write(link(_nCurrIndex+1, "下一页") + link(_nPageCount-1, "尾页"));
+else
+  document.write(plain("下一页") + plain("尾页"));
+document.write("　<font class=\\"" + styleDIY +"\\">总共" + _nPageCount + "页</font>　");
+document.write("<font class=\\"" + styleDIY +"\\">当前第" + (_nCurrIndex+1) + "页</font>　");
+document.write("<select name=\\"select\\" onchange=\\"location.replace(this.value)\\">");
+document.write("<option selected >转到</option>");
+for(var i=0; i<_nPageCount; i++)
+{
+  if(i==0)
+    document.write("<option value=\\""+_sPageName+"."+_sPageExt+"\\">第1页</option>");
+  else
+    document.write("<option value=\\""+_sPageName+"_" + i + "."+_sPageExt+"\\">第"+(i+1)+"页</option>");
+}
+document.write("</select>");
+} //WCM置标
+-->
+</script>"""
+
+
+@dataclass(frozen=True)
+class Portal:
+    """The chrome shared by every page of one site: name, navigation bar and footer lines."""
+
+    name: str
+    nav: tuple[tuple[str, str], ...]
+    footer: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A titled link with an optional date (list rows, menus, news boxes)."""
+
+    title: str
+    href: str
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """The 信息公开 metadata block of an article page."""
+
+    index_no: str
+    publisher: str
+    date: str
+    category: str
+    topic: str = "政务公开"
+    doc_no: str = ""
+
+
+def links_ul(links: tuple[Link, ...] | list[Link], css: str = "list") -> str:
+    """A TRS-style ``<ul>`` of links with dates in ``<span>``."""
+    rows = []
+    for link in links:
+        title = escape(link.title)
+        date = f"<span>{link.date}</span>" if link.date else ""
+        rows.append(f'<li><a href="{link.href}" title="{title}" target="_blank">{title}</a>{date}</li>')
+    return f'<ul class="{css}">\n' + "\n".join(rows) + "\n</ul>"
+
+
+def breadcrumb(crumbs: tuple[Link, ...]) -> str:
+    """The 当前位置 line."""
+    parts = " &gt; ".join(f'<a href="{c.href}" class="CurrChnlCls">{escape(c.title)}</a>' for c in crumbs)
+    return f'<div class="position">当前位置：{parts}</div>'
+
+
+def page(portal: Portal, title: str, body: str) -> bytes:
+    """A full page: head, header with the site name, navigation bar, ``body`` and footer."""
+    nav = "".join(f'<li><a href="{href}">{escape(name)}</a></li>' for name, href in portal.nav)
+    footer = "".join(f"<p>{escape(line)}</p>" for line in portal.footer)
+    html = f"""<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">
+<meta http-equiv="X-UA-Compatible" content="IE=edge">
+<title>{escape(title)}</title>
+<meta name="SiteName" content="{escape(portal.name)}">
+<link rel="stylesheet" type="text/css" href="/images/style.css">
+</head>
+<body>
+<div class="header"><div class="logo"><img src="/images/logo.gif" alt="{escape(portal.name)}">\
+<h1>{escape(portal.name)}</h1></div></div>
+<div class="nav"><ul>{nav}</ul></div>
+<div class="main">
+{body}
+</div>
+<div class="footer">{footer}</div>
+</body>
+</html>
+"""
+    return html.encode("utf-8")
+
+
+def side_menu(heading: str, entries: tuple[Link, ...], current: str = "") -> str:
+    """The left column menu of a section (政府信息公开 …)."""
+    on = ' class="on"'
+    items = "".join(
+        f'<li{on if e.href == current else ""}><a href="{e.href}">{escape(e.title)}</a></li>' for e in entries
+    )
+    return f'<div class="left"><div class="left_tit">{escape(heading)}</div><ul class="left_menu">{items}</ul></div>'
+
+
+def list_page(column: str, rows: tuple[Link, ...], page_count: int, current: int) -> str:
+    """A list page body: the rows of page ``current`` (0-based) and the TRS pager call."""
+    return f"""<div class="list_right">
+<div class="list_tit"><span>{escape(column)}</span></div>
+<div class="list_con">
+{links_ul(rows)}
+</div>
+<div class="page">{PAGER_FUNCTION}
+<script>createPageHTML({page_count}, {current}, "index", "html");</script></div>
+</div>"""
+
+
+def meta_table(meta: ArticleMeta, title: str) -> str:
+    """The 索引号 / 发布机构 / 生成日期 block."""
+    cells = [
+        ("索 引 号：", meta.index_no, "信息分类：", meta.category),
+        ("发布机构：", meta.publisher, "生成日期：", meta.date),
+        ("文　　号：", meta.doc_no, "主题分类：", meta.topic),
+    ]
+    rows = "".join(
+        f'<tr><td class="xxgk_t">{a}</td><td>{escape(b)}</td><td class="xxgk_t">{c}</td><td>{escape(d)}</td></tr>'
+        for a, b, c, d in cells
+    )
+    rows += f'<tr><td class="xxgk_t">名　　称：</td><td colspan="3">{escape(title)}</td></tr>'
+    return f'<table class="xxgk_table" cellspacing="0" cellpadding="0">{rows}</table>'
+
+
+def attachments_block(attachments: tuple[Link, ...]) -> str:
+    """The 附件 list below the body (TRS names files P0<date><digits>.ext; the anchor shows the real name)."""
+    if not attachments:
+        return ""
+    links = "".join(f'<p><a href="{a.href}" target="_blank">{escape(a.title)}</a></p>' for a in attachments)
+    return f'<div class="fujian"><span>附件：</span>{links}</div>'
+
+
+def article(title: str, meta: ArticleMeta | None, content: str, attachments: tuple[Link, ...]) -> str:
+    """An article body: optional metadata table, title, date line, TRS_Editor content and attachments."""
+    head = meta_table(meta, title) if meta else ""
+    date = f'<div class="info">发布时间：{meta.date}</div>' if meta else ""
+    return f"""<div class="article">
+{head}
+<h2 class="art_tit">{escape(title)}</h2>
+{date}
+<div id="zoom" class="art_con"><div class="TRS_Editor">
+{content}
+</div></div>
+{attachments_block(attachments)}
+</div>"""

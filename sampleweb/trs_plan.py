@@ -1,0 +1,156 @@
+"""Plan every resource of a TRS family site (home, 信息公开 section, paged report column, articles, files)."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+from sampleweb import trs
+from sampleweb.document import ReportDoc
+from sampleweb.render_doc import docx_to_doc
+from sampleweb.render_docx import report_docx
+from sampleweb.render_html import report_html
+from sampleweb.render_pdf import report_pdf
+from sampleweb.site import CONTENT_TYPES, ExpectedReport, Planned, SitePlan
+from sampleweb.trs import ArticleMeta, Link
+from sampleweb.trs_site import ArticleEntry, ReportEntry, TrsSite, article_path, day, digits, html_page, pixel, robots
+from sampleweb.trs_static import plan_chrome
+
+Entry = ReportEntry | ArticleEntry
+
+
+def attachment_bytes(doc: ReportDoc, ext: str, date: str, cache_dir: Path) -> bytes:
+    """The report file in format ``ext`` (pdf, docx, doc)."""
+    if ext == "pdf":
+        return report_pdf(doc)
+    docx_bytes = report_docx(doc, day(date))
+    return docx_to_doc(docx_bytes, cache_dir) if ext == "doc" else docx_bytes
+
+
+def _meta(site: TrsSite, unit: str, date: str, article_id: int) -> ArticleMeta:
+    code = site.org_codes.get(unit, "000")
+    index_no = f"{site.region_code}{code}/{date[:4]}-{article_id % 100000:05d}"
+    return ArticleMeta(index_no, unit, date, site.column_name)
+
+
+def _crumbs(site: TrsSite) -> tuple[Link, ...]:
+    return (Link("首页", "/"), Link("政府信息公开", "/xxgk/"), Link(site.column_name, site.report_column))
+
+
+def _article_page(site: TrsSite, title: str, body: Callable[[], str]) -> Callable[[], bytes]:
+    menu = trs.side_menu("政府信息公开", site.xxgk_menu, site.report_column)
+    return lambda: trs.page(site.portal, title, trs.breadcrumb(_crumbs(site)) + menu + body())
+
+
+def plan_report(site: TrsSite, entry: ReportEntry, path: str, aid: int, cache_dir: Path,
+                url: Callable[[str], str]) -> tuple[list[Planned], ExpectedReport]:
+    """The article page and attachment of one report, and the truth about it."""
+    doc = functools.cache(entry.make_doc)
+    folder = path.rsplit("/", 1)[0] + "/"
+    ext = {"html+pdf": "pdf", "html_inline": ""}.get(entry.kind, entry.kind)
+    files: tuple[Link, ...] = ()
+    planned: list[Planned] = []
+    if ext:
+        name = f"P0{entry.date.replace('-', '')}{digits(entry.unit, entry.year, ext)}.{ext}"
+        files = (Link(f"{entry.page_title}.{ext}", f"./{name}"),)
+        render = functools.partial(attachment_bytes, ext=ext, date=entry.date, cache_dir=cache_dir)
+        planned.append(Planned(folder + name, CONTENT_TYPES[ext], day(entry.date), lambda: render(doc())))
+    inline = entry.kind in ("html_inline", "html+pdf")
+    lead = f"<p>现将《{entry.page_title}》予以公布，详见附件。</p>"
+    meta = _meta(site, entry.unit, entry.date, aid)
+
+    def body() -> str:
+        content = report_html(doc()) if inline else lead
+        return trs.article(entry.page_title, meta, content, files)
+
+    planned.append(html_page(path, entry.date, _article_page(site, entry.page_title, body)))
+    truth = ExpectedReport(
+        unit_name=entry.unit, report_year=entry.year, page_url=url(path),
+        attachment_urls=tuple(url(folder + f.href[2:]) for f in files),
+        source_kind=ext or "html_inline", published_at=entry.date, seed=entry.seed,
+        title=entry.page_title, has_inline_text=inline,
+    )
+    return planned, truth
+
+
+def plan_article(site: TrsSite, entry: ArticleEntry, path: str, aid: int,
+                 crumbs: tuple[Link, ...] | None = None) -> list[Planned]:
+    """A non-report article page plus the images it shows."""
+    folder = path.rsplit("/", 1)[0] + "/"
+    images = [f"W0{entry.date.replace('-', '')}{digits(entry.title, img, n=10)}.gif" for img in entry.images]
+    paras = "".join(f"<p>{p}</p>" for p in entry.paragraphs)
+    pics = "".join(f'<p align="center"><img src="./{name}" alt="{entry.title}"></p>' for name in images)
+    meta = _meta(site, entry.publisher, entry.date, aid) if entry.publisher else None
+    menu = trs.side_menu("政府信息公开", site.xxgk_menu, site.report_column) if crumbs is None else ""
+    position = trs.breadcrumb(crumbs or _crumbs(site))
+    render = lambda: trs.page(  # noqa: E731
+        site.portal, entry.title, position + menu + trs.article(entry.title, meta, paras + pics, ()))
+    return [html_page(path, entry.date, render)] + [pixel(folder + n, entry.date) for n in images]
+
+
+def number_entries(entries: tuple[Entry, ...], column: str, first_id: int) -> list[tuple[Entry, str, int]]:
+    """Entries newest first with their article path and id (ids grow with the date, like TRS's)."""
+    oldest_first = sorted(entries, key=lambda e: e.date)
+    numbered = [(e, article_path(column, e.date, first_id + 17 * i), first_id + 17 * i)
+                for i, e in enumerate(oldest_first)]
+    return sorted(numbered, key=lambda t: (t[0].date, t[2]), reverse=True)
+
+
+def plan_list_pages(site: TrsSite, column: str, name: str, rows: list[Link], newest: str) -> list[Planned]:
+    """``index.html`` … ``index_{N-1}.html`` of one column, ``per_page`` rows each."""
+    count = max(1, math.ceil(len(rows) / site.per_page))
+    menu = trs.side_menu("政府信息公开", site.xxgk_menu, column) if column.startswith("/xxgk/") else ""
+    crumbs = (Link("首页", "/"), Link(name, column))
+    planned = []
+    for k in range(count):
+        chunk = tuple(rows[k * site.per_page:(k + 1) * site.per_page])
+        body = trs.breadcrumb(crumbs) + menu + trs.list_page(name, chunk, count, k)
+        render = functools.partial(trs.page, site.portal, f"{name}_{site.portal.name}", body)
+        path = column + ("index.html" if k == 0 else f"index_{k}.html")
+        planned.append(html_page(path, newest, render))
+    return planned
+
+
+def plan_trs_site(site: TrsSite, cache_dir: Path) -> SitePlan:
+    """Every resource of ``site`` and its ground truth."""
+    url = lambda path: f"http://{site.hostname}{path}"  # noqa: E731
+    planned: list[Planned] = [robots(), pixel("/images/logo.gif")]
+    reports: list[ExpectedReport] = []
+    decoys: list[str] = []
+    numbered = number_entries(site.entries, site.report_column, site.first_id)
+    for entry, path, aid in numbered:
+        if isinstance(entry, ReportEntry):
+            pages, truth = plan_report(site, entry, path, aid, cache_dir, url)
+            planned.extend(pages)
+            reports.append(truth)
+        else:
+            planned.extend(plan_article(site, entry, path, aid))
+            decoys.append(url(path))
+    rows = [Link(e.page_title if isinstance(e, ReportEntry) else e.title, "./" + p[len(site.report_column):],
+                 e.date) for e, p, _ in numbered]
+    planned.extend(plan_list_pages(site, site.report_column, site.column_name, rows, numbered[0][0].date))
+    news, news_links = plan_news(site)
+    planned.extend(news)
+    decoys.extend(url(link.href) for link in news_links)
+    latest = [Link(row.title, site.report_column + row.href[2:], row.date) for row in rows[:6]]
+    chrome, static_paths = plan_chrome(site, latest, news_links[:6])
+    planned.extend(chrome)
+    decoys.extend(url(path) for path in static_paths)
+    return SitePlan(tuple(planned), tuple(reports), tuple(decoys))
+
+
+def plan_news(site: TrsSite) -> tuple[list[Planned], list[Link]]:
+    """The 新闻中心 column (list page + articles) and absolute links to its articles, newest first."""
+    numbered = number_entries(site.news, "/xwzx/", site.first_id + 40000)
+    crumbs = (Link("首页", "/"), Link("新闻中心", "/xwzx/"))
+    planned: list[Planned] = []
+    links: list[Link] = []
+    for entry, path, aid in numbered:
+        if isinstance(entry, ArticleEntry):
+            planned.extend(plan_article(site, entry, path, aid, crumbs))
+            links.append(Link(entry.title, path, entry.date))
+    rows = [Link(link.title, "./" + link.href[len("/xwzx/"):], link.date) for link in links]
+    planned.extend(plan_list_pages(site, "/xwzx/", "新闻中心", rows, links[0].date))
+    return planned, links
