@@ -36,7 +36,7 @@ class AnnualReports(scrapy.Spider):
         """Home page: follow the disclosure section, or an annual-report column linked right here."""
         yield from self._follow_columns(response)
         for url, text in _links(response):
-            if rules.SECTION_TEXT.match(text) or (rules.SECTION_SLUG.search(urlsplit(url).path) and text):
+            if _is_section_link(url, text):
                 yield response.follow(url, callback=self.parse_section, cb_kwargs={"rule": "section-link"})
 
     def parse_section(self, response: Response, rule: str = "") -> Iterator[scrapy.Request]:
@@ -45,7 +45,7 @@ class AnnualReports(scrapy.Spider):
 
     def _follow_columns(self, response: Response) -> Iterator[scrapy.Request]:
         for url, text in _links(response):
-            if rules.COLUMN_TEXT.search(text) or (rules.COLUMN_SLUG.search(urlsplit(url).path) and text):
+            if _is_column_link(url, text):
                 yield response.follow(url, callback=self.parse_list, cb_kwargs={"column": url})
 
     def parse_list(self, response: Response, column: str) -> Iterator[scrapy.Request]:
@@ -81,6 +81,28 @@ def _links(response: Response) -> Iterator[tuple[str, str]]:
             continue
         text = " ".join(" ".join(a.css("::text").getall()).split()) or a.attrib.get("title", "")
         yield response.urljoin(href), text
+
+
+def _is_column_link(url: str, text: str) -> bool:
+    """A link to an annual-report column, not to one report in it (report titles carry a year)."""
+    path = urlsplit(url).path
+    if _is_leaf(path, text):
+        return False
+    return bool(rules.COLUMN_TEXT.search(text) or (rules.COLUMN_SLUG.search(path) and text))
+
+
+def _is_section_link(url: str, text: str) -> bool:
+    """A link to the disclosure section (and not already to a column or an article inside it)."""
+    path = urlsplit(url).path
+    if _is_leaf(path, text) or _is_column_link(url, text):
+        return False
+    return bool(rules.SECTION_TEXT.match(text) or (rules.SECTION_SLUG.search(path) and text))
+
+
+def _is_leaf(path: str, text: str) -> bool:
+    """An article or a file, not a navigation entry."""
+    return bool(rules.ARTICLE_HREF.search(path) or rules.ATTACHMENT_EXT.search(path)
+                or rules.YEAR_IN_TEXT.search(text))
 
 
 def _pager_urls(response: Response) -> Iterator[str]:

@@ -12,6 +12,8 @@ SECTION_SLUG = re.compile(r"/(xxgk|zwgk|zfxxgk|gk)(/|$)", re.I)
 # Names and URL slugs of the annual-report column.
 COLUMN_TEXT = re.compile(
     r"(政府信息公开(工作)?年(度报告|报)|信息公开年(度报告|报)|年报专栏|^年度报告$|^年报$|公开年报)")
+# A column name never carries a year; a report title does (column links are told apart by this).
+YEAR_IN_TEXT = re.compile(r"(19|20)\d{2}\s*年")
 COLUMN_SLUG = re.compile(
     r"/(zfxxgknb|xxgknb(_\d+)?|gknb|ndbg|xxgkndbg|tbnb|szfnb|xzndbg|zfxxgkndbg)(/|$)", re.I)
 

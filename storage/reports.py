@@ -99,12 +99,28 @@ def _renditions(s: Session, site_id: str, page: Document, parser_version: str) -
 
 
 def _group_by_identity(renditions: list[_Rendition]) -> dict[tuple[str, int], list[_Rendition]]:
+    """Group renditions by (unit, year). A page that offers its report as an attachment joins the
+    attachment's group: the page title is often shorter (平罗县宝丰镇) than the document's (…镇人民政府)."""
     groups: dict[tuple[str, int], list[_Rendition]] = defaultdict(list)
-    for r in renditions:
-        o = r.outcome
-        if o is not None and o.status == "ok" and o.is_report and o.unit_name and o.report_year:
-            groups[(o.unit_name, o.report_year)].append(r)
+    identified = [(r, key) for r in renditions if (key := _identity(r)) is not None]
+    for r, key in identified:
+        if r.doc.kind == "attachment":
+            groups[key].append(r)
+    for r, (unit, year) in identified:
+        if r.doc.kind != "page":
+            continue
+        same_year = [key for key in groups if key[1] == year]
+        matching = [key for key in same_year if key[0].startswith(unit) or unit.startswith(key[0])]
+        target = matching[0] if matching else (same_year[0] if len(same_year) == 1 else (unit, year))
+        groups[target].append(r)
     return groups
+
+
+def _identity(r: _Rendition) -> tuple[str, int] | None:
+    o = r.outcome
+    if o is not None and o.status == "ok" and o.is_report and o.unit_name and o.report_year:
+        return o.unit_name, o.report_year
+    return None
 
 
 def _authority(r: _Rendition) -> tuple[int, int]:

@@ -63,3 +63,11 @@ def test_article_yields_page_item_and_attachment_requests(spider: AnnualReports)
                                   title="平罗县2020年政府信息公开工作年度报告", rule="column-list")]
     assert [r.url for r in requests] == ["http://www.pingluo.gov.cn/xxgk/zfxxgknb/202101/P020210120123.pdf"]
     assert requests[0].cb_kwargs["anchor_text"] == "平罗县人民政府办公室2020年政府信息公开工作年度报告.pdf"
+
+
+def test_report_title_on_home_page_is_not_taken_for_the_column(spider: AnnualReports) -> None:
+    body = """<a href="/xxgk/zfxxgknb/202401/t20240119_2850289.html">
+      平罗县人民政府办公室2023年政府信息公开工作年度报告</a>
+      <a href="/xxgk/zfxxgknb/">政府信息公开年报</a>"""
+    out = list(spider.parse_home(_response("http://www.pingluo.gov.cn/", body)))
+    assert [(r.url, r.callback) for r in out] == [("http://www.pingluo.gov.cn/xxgk/zfxxgknb/", spider.parse_list)]

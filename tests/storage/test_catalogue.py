@@ -107,3 +107,14 @@ def test_decoy_page_gives_no_report(database_url: str) -> None:
     store_outcome(sessions, _outcome("e" * 64, None, is_report=False), T0)
     assert assemble_reports(sessions, SITE, crawl, "t1", T0) == []
     assert latest_reports(sessions) == []
+
+
+def test_page_with_shorter_unit_name_joins_its_attachment_report(database_url: str) -> None:
+    sessions = open_catalogue(database_url)
+    catalog = Catalog(sessions)
+    catalog.upsert_site(SITE)
+    crawl = _crawl(catalog, T0, "p" * 64, "1" * 64)
+    store_outcome(sessions, _outcome("p" * 64, _record("平罗县宝丰镇", 2020, None)), T0)
+    store_outcome(sessions, _outcome("1" * 64, _record("平罗县宝丰镇人民政府", 2020, 3)), T0)
+    assemble_reports(sessions, SITE, crawl, "t1", T0)
+    assert [(r["unit_name"], r["report_year"]) for r in latest_reports(sessions)] == [("平罗县宝丰镇人民政府", 2020)]
