@@ -1,0 +1,87 @@
+"""Old Word / WPS (.doc, OLE2) extractor: ``antiword -m UTF-8.txt`` first, LibreOffice txt conversion second."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from crawler.errors import ParseError
+from parsing.types import Extraction
+
+TIMEOUT_SECONDS = 60
+# Without "-m UTF-8.txt" antiword prints "?" for every Chinese character.
+ANTIWORD_ARGS = ["-m", "UTF-8.txt", "-w", "0"]
+
+
+def extract(data: bytes) -> Extraction:
+    """Text of a .doc/.wps file (no tables yet: antiword flattens them into text)."""
+    if not data:
+        raise ParseError("empty DOC document")
+    tried: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="nianbao-doc-") as tmp:
+        path = Path(tmp) / "input.doc"
+        path.write_bytes(data)
+        if shutil.which("antiword"):
+            text = _run_antiword(path, tried)
+            if text.strip():
+                return Extraction(text=text, source_kind="doc", meta={"converter": "antiword"})
+        else:
+            tried.append("antiword: not installed (Debian package antiword)")
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        if soffice:
+            text = _run_soffice(soffice, path, Path(tmp), tried)
+            if text.strip():
+                return Extraction(text=text, source_kind="doc", meta={"converter": "soffice"},
+                                  warnings=[f"antiword failed: {'; '.join(tried)}"] if tried else [])
+        else:
+            tried.append("soffice: not installed (Debian package libreoffice-writer-nogui)")
+    raise ParseError("unreadable DOC: " + "; ".join(tried))
+
+
+def _run(args: list[str], tried: list[str], name: str) -> subprocess.CompletedProcess[bytes] | None:
+    try:
+        done = subprocess.run(args, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+    except subprocess.TimeoutExpired:
+        tried.append(f"{name}: timed out after {TIMEOUT_SECONDS}s")
+        return None
+    except OSError as exc:
+        tried.append(f"{name}: {exc}")
+        return None
+    if done.returncode != 0:
+        err = done.stderr.decode("utf-8", errors="replace").strip()[:200]
+        tried.append(f"{name}: exit {done.returncode} {err}")
+        return None
+    return done
+
+
+def _run_antiword(path: Path, tried: list[str]) -> str:
+    done = _run(["antiword", *ANTIWORD_ARGS, str(path)], tried, "antiword")
+    return cells_on_own_lines(done.stdout.decode("utf-8", errors="replace")) if done else ""
+
+
+def cells_on_own_lines(text: str) -> str:
+    """antiword draws tables as |cell |cell | rows and can glue the next paragraph onto the last row;
+    put every cell on its own line (the one-cell-per-line shape Word text exports have, seed 001)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if "|" in line:
+            out.extend(cell.strip() for cell in line.split("|") if cell.strip())
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _run_soffice(soffice: str, path: Path, tmp: Path, tried: list[str]) -> str:
+    profile = tmp / "lo-profile"
+    outdir = tmp / "out"
+    args = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+            "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(outdir), str(path)]
+    if _run(args, tried, "soffice") is None:
+        return ""
+    out = outdir / "input.txt"
+    if not out.exists():
+        tried.append("soffice: produced no output")
+        return ""
+    return out.read_text(encoding="utf-8-sig", errors="replace")

@@ -1,0 +1,156 @@
+"""HTML extractor: charset from bytes and <meta>, lxml text and tables (spans expanded), the page metadata block."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import lxml.html
+from lxml import etree
+
+from crawler.errors import ParseError
+from parsing.extract.text import decode_bytes
+from parsing.normalize import clean_space
+from parsing.rules import CONTENT_XPATHS, PAGE_META_LABELS, PAGE_META_TAGS
+from parsing.types import Cell, Extraction, Table
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
+               "article", "header", "footer", "blockquote", "pre", "center", "dd", "dt", "dl", "hr"}
+_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object")
+_MAX_SPAN = 100
+_DATE_PREFIX = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}日?")
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in its first 4 KB (<meta charset> or http-equiv)."""
+    m = _META_CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii") if m else None
+
+
+def extract(data: bytes) -> Extraction:
+    """Text of the article body (tables inline as tab rows), its tables, the title and metadata block."""
+    if not data.strip():
+        raise ParseError("empty HTML document")
+    declared = declared_charset(data)
+    text, encoding = decode_bytes(data, declared)
+    text = _XML_DECL.sub("", text)
+    try:
+        doc = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError(f"unreadable HTML: {exc}") from exc
+    for bad in doc.xpath("//" + "|//".join(_DROP_TAGS)):
+        bad.drop_tree()
+    meta = _page_meta(doc)
+    meta["encoding"] = encoding
+    root = _content_root(doc)
+    tables: list[Table] = []
+    parts: list[str] = []
+    _render(root, parts, tables)
+    body_text = _tidy("".join(parts))
+    warnings = [] if root is not doc.body else ["no known article container; rendered the whole body"]
+    return Extraction(text=body_text, tables=tables, source_kind="html", meta=meta, warnings=warnings)
+
+
+def _content_root(doc: Any) -> Any:
+    for xpath in CONTENT_XPATHS:
+        found = doc.xpath(xpath)
+        if found and len(clean_space(found[0].text_content())) >= 50:
+            return found[0]
+    body = doc.body if doc.find("body") is not None or doc.tag == "html" else doc
+    return body
+
+
+def _page_meta(doc: Any) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for name, key in PAGE_META_TAGS.items():
+        found = doc.xpath(f"//meta[@name='{name}']/@content")
+        if found and found[0].strip():
+            meta.setdefault(key, found[0].strip())
+    if "title" not in meta:
+        for xpath in ("//h1", "//title"):
+            found = [clean_space(e.text_content()) for e in doc.xpath(xpath)]
+            found = [t for t in found if t]
+            if found:
+                meta["title"] = re.split(r"\s*[_|]\s*|\s+-\s+", found[0])[0]
+                break
+    parts: list[str] = []
+    _render(doc, parts, [])
+    flat = _tidy("".join(parts))
+    for label, pattern in PAGE_META_LABELS.items():
+        m = pattern.search(flat)
+        if m and m.group(1).strip():
+            value = m.group(1).strip()
+            if label.endswith(("日期", "时间")):
+                date = _DATE_PREFIX.match(value)
+                if date is None:
+                    continue
+                value = date.group(0)
+            meta[label] = value
+    return meta
+
+
+def _render(el: Any, out: list[str], tables: list[Table]) -> None:
+    """Append the element's text to ``out``; tables become tab rows and go to ``tables``."""
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag == "table":
+        table = read_table(el)
+        tables.append(table)
+        out.append("\n" + table.as_text() + "\n")
+        out.append(el.tail or "")
+        return
+    if tag in _BLOCK_TAGS:
+        out.append("\n")
+    if tag and el.text:
+        out.append(el.text)
+    for child in el:
+        _render(child, out, tables)
+    if tag in _BLOCK_TAGS:
+        out.append("\n")
+    if el.tail:
+        out.append(el.tail)
+
+
+def _tidy(text: str) -> str:
+    lines = [clean_space(line) for line in text.replace("\xa0", " ").split("\n")]
+    lines = [line if "\t" not in line else line.strip() for line in lines]
+    return "\n".join(line for line in lines if line.strip())
+
+
+def read_table(tbl: Any) -> Table:
+    """A table with rowspan/colspan placed on the grid (occupied positions skipped, like a browser)."""
+    rows: list[list[Cell]] = []
+    occupied: set[tuple[int, int]] = set()
+    trs = tbl.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+    for r, tr in enumerate(trs):
+        row: list[Cell] = []
+        col = 0
+        for td in tr.xpath("./td|./th"):
+            while (r, col) in occupied:
+                col += 1
+            rowspan = min(_span(td.get("rowspan")), len(trs) - r)
+            colspan = _span(td.get("colspan"))
+            row.append(Cell(text=_cell_text(td), row=r, col=col, rowspan=rowspan, colspan=colspan))
+            for rr in range(r, r + rowspan):
+                for cc in range(col, col + colspan):
+                    occupied.add((rr, cc))
+            col += colspan
+        rows.append(row)
+    return Table(rows=rows)
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int((value or "1").strip()), _MAX_SPAN))
+    except ValueError:
+        return 1
+
+
+def _cell_text(td: Any) -> str:
+    parts: list[str] = [td.text or ""]
+    nested: list[Table] = []
+    for child in td:
+        _render(child, parts, nested)
+    lines = [clean_space(x) for x in "".join(parts).replace("\xa0", " ").split("\n")]
+    return "\n".join(x for x in lines if x)

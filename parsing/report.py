@@ -1,0 +1,139 @@
+"""The report parser: bytes in, the schema §9 record (plus text, is_report and warnings) out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from parsing import header, rules
+from parsing.extract import detect_kind, extract
+from parsing.normalize import label_key
+from parsing.sections import split_sections
+from parsing.tables import find_table, map_table3, map_table4
+from parsing.types import Extraction
+from parsing.validate import table3_rules, table4_rules
+
+PARSER_VERSION = "0.1.0"
+# Extraction kind → schema §1 source_kind ("text" is for already-extracted text such as the seeds).
+SOURCE_KINDS = {"html": "html_inline", "pdf": "pdf", "docx": "docx", "doc": "doc", "text": "text"}
+
+
+@dataclass
+class ParseResult:
+    """One parsed document: the §9 record, its full text, whether it is a report, and what went wrong."""
+
+    record: dict[str, Any]
+    text: str
+    is_report: bool
+    source_kind: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_document(data: bytes, *, media_type: str | None = None, url: str | None = None,
+                   filename: str | None = None, page_meta: dict[str, str] | None = None) -> ParseResult:
+    """Extract and parse one document. Raises crawler.errors.ParseError when the bytes cannot be read."""
+    name = filename or (url.rsplit("/", 1)[-1] if url else None)
+    extraction = extract(data, media_type=media_type, filename=name)
+    kind = SOURCE_KINDS.get(extraction.source_kind, extraction.source_kind)
+    if kind == "doc" and name and name.lower().split("?")[0].endswith(".wps"):
+        kind = "wps"
+    return parse_extraction(extraction, source_kind=kind, url=url, page_meta=page_meta)
+
+
+def parse_extraction(extraction: Extraction, *, source_kind: str, url: str | None = None,
+                     page_meta: dict[str, str] | None = None) -> ParseResult:
+    """Map an Extraction to the §9 record."""
+    meta = {**extraction.meta, **(page_meta or {})}
+    warnings = list(extraction.warnings)
+    text = extraction.text
+    lines = header.nonempty_lines(text)
+    squeezed = label_key(text)
+    meta_titles = [meta[k] for k in ("title", "doc_title") if meta.get(k)]
+
+    title = header.find_title(lines) or _title_from_meta(meta_titles)
+    unit = _unit_name(title, meta, text, warnings)
+    year = _report_year(title, squeezed, warnings)
+    sections = split_sections(text)
+    decoy = header.find_decoy(lines, meta_titles)
+    is_report = decoy is None and (title is not None or _looks_like_report(sections, year))
+    if decoy:
+        warnings.append(decoy)
+    elif not is_report:
+        warnings.append("no report title and too few report headings: not a report")
+
+    table3, table4 = _table3(extraction), _table4(extraction)
+    record: dict[str, Any] = {
+        "unit_name": unit,
+        "unit_level": header.unit_level(unit) or ("other" if unit else None),
+        "region_code": None,
+        "report_year": year,
+        "format_version": header.format_version(squeezed),
+        "template_cited": header.template_cited(squeezed),
+        "published_at": _published_at(meta),
+        "source_url": url,
+        "source_kind": source_kind,
+        "attachment_urls": [],
+        "title": title.raw.replace("\n", "") if title else meta.get("title"),
+        "sections": sections,
+        "table2": None,
+        "table3": table3,
+        "table4": table4,
+        "fee_collected_yuan": header.fee_collected_yuan(sections.get("s6_other", {}).get("text")),
+        "validation": (table3_rules(table3) if table3 else []) + (table4_rules(table4) if table4 else []),
+    }
+    return ParseResult(record=record, text=text, is_report=is_report, source_kind=source_kind,
+                       warnings=warnings)
+
+
+def _table3(extraction: Extraction) -> dict[str, Any] | None:
+    table = find_table(extraction.tables, "本年新收", "结转下年度")
+    return map_table3(table) if table else None
+
+
+def _table4(extraction: Extraction) -> dict[str, Any] | None:
+    table = find_table(extraction.tables, "复议后起诉")
+    return map_table4(table) if table else None
+
+
+def _title_from_meta(meta_titles: list[str]) -> header.TitleMatch | None:
+    for raw in meta_titles:
+        found = header.match_title([raw])
+        if found:
+            return header.TitleMatch(raw=raw, unit=found[0], year=found[1], line_index=-1)
+    return None
+
+
+def _unit_name(title: header.TitleMatch | None, meta: dict[str, str], text: str,
+               warnings: list[str]) -> str | None:
+    """Inner title first, then the page's 发布机构, then the preface (本报告由…)."""
+    if title and title.unit:
+        return header.normalize_unit(title.unit)
+    for candidate, origin in ((meta.get("发布机构"), "page metadata 发布机构"), (header.body_unit(text), "preface")):
+        if candidate:
+            warnings.append(f"unit_name from {origin}")
+            return header.normalize_unit(candidate)
+    return None
+
+
+def _report_year(title: header.TitleMatch | None, squeezed: str, warnings: list[str]) -> int | None:
+    """The statistics-period year; the title's year when the period line is missing."""
+    stats = header.stats_year(squeezed)
+    if stats and title and title.year != stats:
+        warnings.append(f"title year {title.year} differs from statistics period year {stats}")
+    return stats or (title.year if title else None)
+
+
+def _published_at(meta: dict[str, str]) -> str | None:
+    for key in rules.PUBLISHED_KEYS:
+        value = header.iso_date(meta.get(key))
+        if value:
+            return value
+    return None
+
+
+def _looks_like_report(sections: dict[str, dict[str, str]], year: int | None) -> bool:
+    known = [k for k in sections if k.startswith("s")]
+    return year is not None and len(known) >= 3
+
+
+__all__ = ["PARSER_VERSION", "ParseResult", "detect_kind", "parse_document", "parse_extraction"]
