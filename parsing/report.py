@@ -54,7 +54,7 @@ def parse_extraction(extraction: Extraction, *, source_kind: str, url: str | Non
     unit = _unit_name(title, meta, text, warnings)
     year = _report_year(title, squeezed, warnings)
     sections = split_sections(text)
-    decoy = header.find_decoy(lines, meta_titles)
+    decoy = header.find_decoy(lines, [*meta_titles, title.raw if title else ""])
     is_report = decoy is None and (title is not None or _looks_like_report(sections, year))
     if decoy:
         warnings.append(decoy)

@@ -100,3 +100,14 @@ def test_gbk_html_decodes(meta: str) -> None:
 def test_gbk_plain_text_decodes(seed_text: Callable[[str], str]) -> None:
     record = parse_document(seed_text("002").encode("gb18030"), filename="r.txt").record
     assert (record["unit_name"], record["report_year"]) == ("贺兰县人民政府", 2020)
+
+
+def test_infographic_page_with_report_title_below_site_banner_is_not_a_report() -> None:
+    """Regression: an 一图读懂 page whose <h1> is the site name and whose #zoom holds only images."""
+    html = """<html><head><meta charset="utf-8"><title>平罗县人民政府</title></head><body>
+      <div class="header"><h1>平罗县人民政府</h1></div>
+      <div class="article"><div class="title">一图读懂平罗县人民政府办公室2022年政府信息公开工作年度报告</div>
+      <div id="zoom"><img src="1.gif"><img src="2.gif"></div></div></body></html>"""
+    result = parse_document(html.encode("utf-8"), media_type="text/html")
+    assert result.is_report is False
+    assert any("decoy" in w for w in result.warnings)
