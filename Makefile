@@ -26,8 +26,9 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy $(PACKAGES)
 
+# pytest's exit code is also written to .pytest-exit so that .ci/run can exit with it (make itself says 2).
 test: system-deps services $(VENV)/.installed lint typecheck
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest; rc=$$?; echo $$rc > .pytest-exit; exit $$rc
 
 clean:
 	rm -rf data .pytest_cache .mypy_cache .ruff_cache
