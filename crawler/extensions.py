@@ -48,7 +48,19 @@ class CrawlRecorder:
             "errors": int(stats.get_value("log_count/ERROR", 0))
             + int(stats.get_value("downloader/exception_count", 0)),
         }
-        status = "finished" if reason == "finished" else ("interrupted" if reason == "shutdown" else "failed")
+        status, reason = crawl_status(reason, int(stats.get_value("downloader/response_count", 0)),
+                                      str(stats.get_value("nianbao/first_error", "")))
         self.catalog.finish_crawl(spider.crawl_id, datetime.now(UTC), status, reason, counts)
         logger.info("crawl closed site=%s crawl=%s status=%s %s", spider.site.id, spider.crawl_id, status,
                     " ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+def crawl_status(close_reason: str, responses: int, first_error: str) -> tuple[str, str]:
+    """The Crawl's status and reason: a run that got no response at all failed, whatever Scrapy says."""
+    if close_reason == "shutdown":
+        return "interrupted", close_reason
+    if close_reason != "finished":
+        return "failed", close_reason
+    if responses == 0:
+        return "failed", f"no response from the site ({first_error or 'unknown error'}); check the URL and the proxy"
+    return "finished", close_reason

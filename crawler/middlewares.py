@@ -74,6 +74,13 @@ class WarcRecorderMiddleware:
     def process_request(self, request: Request) -> None:
         request.meta[SENT_AT] = datetime.now(UTC)
 
+    @staticmethod
+    def _crawl_id(spider: Spider) -> int:
+        crawl_id = getattr(spider, "crawl_id", None)
+        if crawl_id is None:
+            raise NotConfigured("WarcRecorderMiddleware needs crawler.extensions.CrawlRecorder (EXTENSIONS)")
+        return int(crawl_id)
+
     def process_response(self, request: Request, response: Response) -> Response:
         spider = self.crawler.spider
         assert spider is not None
@@ -85,7 +92,7 @@ class WarcRecorderMiddleware:
         _, location = self._writer(spider).write(list(self.builder.capture(exchange, refers_to=refers)))
         headers = response.headers
         request.meta[CAPTURE_ID] = self.catalog.record_capture(CaptureRow(
-            crawl_id=getattr(spider, "crawl_id", None) or 0, url=response.url,
+            crawl_id=self._crawl_id(spider), url=response.url,
             captured_at=exchange.sent_at, http_status=response.status,
             record_type="response" if original is None else "revisit", warc_file=location.filename,
             warc_offset=location.offset, warc_length=location.length, warc_record_id=location.record_id,
@@ -93,6 +100,15 @@ class WarcRecorderMiddleware:
             media_type=_header(headers, b"Content-Type"), etag=_header(headers, b"ETag"),
             last_modified=_header(headers, b"Last-Modified")))
         return response
+
+    def process_exception(self, request: Request, exception: BaseException) -> None:
+        """Failed downloads are counted and the first reason kept for the Crawl row; Scrapy retries."""
+        stats = self.crawler.stats
+        assert stats is not None
+        reason = f"{type(exception).__name__}: {exception} url={request.url}"
+        logger.warning("download failed url=%s reason=%s", request.url, type(exception).__name__)
+        if not stats.get_value("nianbao/first_error"):
+            stats.set_value("nianbao/first_error", reason[:300])
 
     def spider_closed(self, spider: Spider) -> None:
         if self.writer is not None:

@@ -49,7 +49,9 @@ def print_crawl_summary(result: CrawlResult) -> None:
         return
     print(f"crawl {crawl.id} of {result.site.name} ({result.site.home_url}): status={crawl.status} "
           f"pages={crawl.pages} attachments={crawl.attachments} bytes={crawl.bytes} errors={crawl.errors}")
-    print("captures: " + ", ".join(f"{kind}={n}" for kind, n in records))
+    if crawl.status != "finished":
+        print(f"crawl {crawl.status}: {crawl.close_reason}")
+    print("captures: " + (", ".join(f"{kind}={n}" for kind, n in records) or "none"))
     print()
     print_reports_table(latest_reports(sessions, site=result.site.id))
     print()

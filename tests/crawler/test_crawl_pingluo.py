@@ -56,7 +56,13 @@ def _reports(env: dict[str, str]) -> list[dict[str, Any]]:
 def test_crawl_pingluo_end_to_end(sampleweb: SampleWebServer, database_url: str, tmp_path: Path) -> None:
     home = tmp_path / "data"
     env = {"NIANBAO_HOME": str(home), "NIANBAO_DATABASE_URL": database_url}
-    first = run_nianbao(["crawl", "pingluo", "--proxy", sampleweb.proxy_url], env)
+    # Both ways in: a registry id with --proxy, and a home URL with the standard http_proxy variable.
+    if database_url.startswith("sqlite"):
+        crawl_args = ["crawl", "pingluo", "--proxy", sampleweb.proxy_url]
+    else:
+        crawl_args = ["crawl", "http://www.pingluo.gov.cn/"]
+        env["http_proxy"] = sampleweb.proxy_url
+    first = run_nianbao(crawl_args, env)
     assert first.returncode == 0, first.stderr[-5000:]
 
     # The archive: every page and attachment of the site, with correct digests, WARC/1.1, closed files.
@@ -101,7 +107,7 @@ def test_crawl_pingluo_end_to_end(sampleweb: SampleWebServer, database_url: str,
         assert key in office
 
     # A second crawl archives nothing twice: revisits only, no new payload rows, same report versions.
-    second = run_nianbao(["crawl", "pingluo", "--proxy", sampleweb.proxy_url], env)
+    second = run_nianbao(crawl_args, env)
     assert second.returncode == 0, second.stderr[-5000:]
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(Payload)) == payloads_after_first
