@@ -33,7 +33,7 @@ class CrawlRecorder:
 
     def spider_opened(self, spider: Spider) -> None:
         assert isinstance(spider, AnnualReports)
-        site = spider.site.catalog_row()
+        site = spider.site
         self.catalog.upsert_site(site)
         spider.crawl_id = self.catalog.start_crawl(site.id, datetime.now(UTC))
         logger.info("crawl started site=%s crawl=%s home=%s", site.id, spider.crawl_id, site.home_url)

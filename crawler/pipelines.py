@@ -83,7 +83,7 @@ class DocumentPipeline:
             parsed = self.stage.drain(self._store)
         finally:
             self.stage.close()
-        site = spider.site.catalog_row()
+        site = spider.site
         assert spider.crawl_id is not None
         versions = assemble_reports(self.sessions, site, spider.crawl_id, PARSER_VERSION, datetime.now(UTC))
         logger.info("parse stage done site=%s parsed=%d report_versions=%d", site.id, parsed, len(versions))

@@ -15,24 +15,15 @@ REGISTRY_FILE = Path(__file__).with_name("sites.toml")
 
 
 @dataclass(frozen=True)
-class Site:
-    """A registry row."""
+class Site(SiteRow):
+    """A registry row: what the catalogue keeps of a site, plus its parent and per-site overrides."""
 
-    id: str
-    name: str
-    home_url: str
-    region_code: str | None = None
-    family: str | None = None
     parent: str | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
 
     @property
     def host(self) -> str:
         return urlsplit(self.home_url).hostname or ""
-
-    def catalog_row(self) -> SiteRow:
-        return SiteRow(id=self.id, name=self.name, home_url=self.home_url,
-                       region_code=self.region_code, family=self.family)
 
 
 def load_registry(path: Path = REGISTRY_FILE) -> dict[str, Site]:

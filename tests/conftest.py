@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -64,3 +65,10 @@ def run_nianbao(args: list[str], env: dict[str, str], timeout: float = 300) -> s
     full_env = {**os.environ, **env}
     return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=REPO, env=full_env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def fetch_via_proxy(web: Any, url: str) -> bytes:
+    """GET `url` through the sample web acting as an HTTP proxy."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": web.proxy_url}))
+    with opener.open(url, timeout=10) as resp:
+        return bytes(resp.read())

@@ -5,25 +5,18 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from sampleweb.truth import expected_reports
-from tests.conftest import REPO, run_nianbao
-
-
-def _fetch(web: Any, url: str) -> bytes:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": web.proxy_url}))
-    with opener.open(url, timeout=10) as resp:
-        return resp.read()
+from tests.conftest import REPO, fetch_via_proxy, run_nianbao
 
 
 def test_parse_json_prints_the_report_object(sampleweb: Any, tmp_path: Path) -> None:
     office = next(r for r in expected_reports("pingluo")
                   if (r.unit_name, r.report_year, r.source_kind) == ("平罗县人民政府办公室", 2020, "pdf"))
     pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(_fetch(sampleweb, office.attachment_urls[0]))
+    pdf.write_bytes(fetch_via_proxy(sampleweb, office.attachment_urls[0]))
     out = run_nianbao(["parse", str(pdf), "--json"], {})
     assert out.returncode == 0, out.stderr[-3000:]
     record = json.loads(out.stdout)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from sampleweb.server import SampleWebServer
 from sampleweb.truth import all_urls, expected_decoy_urls, expected_reports
 from storage.db import open_catalogue
 from storage.models import Capture, Crawl, Payload
-from tests.conftest import run_nianbao
+from tests.conftest import fetch_via_proxy, run_nianbao
 
 
 def _warc_responses(warc_dir: Path) -> dict[str, list[dict[str, Any]]]:
@@ -39,12 +38,6 @@ def _warc_responses(warc_dir: Path) -> dict[str, list[dict[str, Any]]]:
 
 def _sha256_b32(data: bytes) -> str:
     return "sha256:" + base64.b32encode(hashlib.sha256(data).digest()).decode()
-
-
-def _fetch(web: SampleWebServer, url: str) -> bytes:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": web.proxy_url}))
-    with opener.open(url, timeout=10) as resp:
-        return resp.read()
 
 
 def _reports(env: dict[str, str]) -> list[dict[str, Any]]:
@@ -79,7 +72,7 @@ def test_crawl_pingluo_end_to_end(sampleweb: SampleWebServer, database_url: str,
         assert url in records, f"{url} not archived"
         rec = records[url][0]
         assert rec["type"] == "response" and rec["version"] == "WARC/1.1"
-        assert rec["body"] == _fetch(sampleweb, url), f"{url}: archived bytes differ from what was served"
+        assert rec["body"] == fetch_via_proxy(sampleweb, url), f"{url}: archived bytes differ from what was served"
         assert rec["payload_digest"] == _sha256_b32(rec["body"])
 
     # The catalogue: one row per distinct payload.
