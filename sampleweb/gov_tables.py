@@ -35,8 +35,9 @@ T2_ROWS: dict[str, tuple[tuple[str, int], ...]] = {
         ("行政事业性收费", 1),
     ),
 }
-# Number of table-3 data rows (top rows + results rows + carried forward).
-T3_ROW_COUNT = {"gov2019": 23, "gov2021": 25}
+# Number of table-3 data rows (top rows + results rows + carried forward); the 2021 hybrid (盐池 seed 004) keeps the
+# single-row （六）.
+T3_ROW_COUNT = {"gov2019": 23, "gov2021": 25, "gov2021-hybrid": 23}
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ def _t2_block(article: str, headers: tuple[str, ...], rows: list[tuple[str, tupl
 def table2_grid(tables: ReportTables) -> Grid:
     """Table 2 (主动公开政府信息情况) in the layout of ``tables.version``."""
     t2 = tables.table2
+    if tables.version == "gov2021-hybrid":
+        return _hybrid_table2(t2)
     if tables.version == "gov2021":
         decision = ("本年处理决定数量",)
         blocks = [
@@ -88,6 +91,21 @@ def table2_grid(tables: ReportTables) -> Grid:
     return tuple(row for block in blocks for row in block)
 
 
+def _hybrid_table2(t2: dict[str, tuple[str, ...]]) -> Grid:
+    """2021 headers, but the old （一） columns, 其他对外管理服务事项 kept, and two cells in （八）."""
+    decision = ("处理决定数量",)
+    blocks = [
+        _t2_block("第二十条第（一）项", ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
+                  [("规章", t2["规章"]), ("规范性文件", t2["规范性文件"])]),
+        _t2_block("第二十条第（五）项", decision,
+                  [("行政许可", t2["行政许可"]), ("其他对外管理服务事项", t2["其他对外管理服务事项"])]),
+        _t2_block("第二十条第（六）项", decision, [("行政处罚", t2["行政处罚"]), ("行政强制", t2["行政强制"])]),
+        _t2_block("第二十条第（八）项", ("本年收费金额（单位：万元）",),
+                  [("行政事业性收费", t2["行政事业性收费"])]),
+    ]
+    return tuple(row for block in blocks for row in block)
+
+
 def _t3_header() -> list[Row]:
     return [
         (label(T3_NOTE, rowspan=3, colspan=3), label("申请人情况", colspan=7)),
@@ -98,7 +116,7 @@ def _t3_header() -> list[Row]:
 
 def _t3_labels(version: str) -> list[list[Cell]]:
     """The label cells that open each of the data rows, spans included."""
-    result_rows = 20 if version == "gov2019" else 22
+    result_rows = 22 if version == "gov2021" else 20
     rows: list[list[Cell]] = [
         [label("一、本年新收政府信息公开申请数量", colspan=3)],
         [label("二、上年结转政府信息公开申请数量", colspan=3)],
@@ -108,7 +126,7 @@ def _t3_labels(version: str) -> list[list[Cell]]:
     for group, subs in (("（三）不予公开", WITHHELD), ("（四）无法提供", UNABLE), ("（五）不予处理", NOT_PROCESSED)):
         rows.append([label(group, rowspan=len(subs)), label(subs[0])])
         rows.extend([label(sub)] for sub in subs[1:])
-    if version == "gov2019":
+    if version != "gov2021":
         rows.append([label("（六）其他处理", colspan=2)])
     else:
         rows.append([label("（六）其他处理", rowspan=3), label(OTHER_2021[0])])

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sampleweb.site import SiteSpec
+from sampleweb.site import Endpoint, SiteSpec
 
 DEFAULT_CACHE_DIR = Path(tempfile.gettempdir()) / "nianbao-sampleweb-cache"
 # Pages are "published" at 08:30 Beijing time (00:30 UTC) on their date.
@@ -24,25 +24,42 @@ class Resource:
     body: bytes
     content_type: str
     last_modified: dt.datetime
+    status: int = 200
+    delay_s: float = 0.0
     etag: str = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "etag", '"' + hashlib.sha256(self.body).hexdigest()[:32] + '"')
 
 
-_built: dict[tuple[str, Path], Mapping[str, Resource]] = {}
+_built: dict[tuple[str, Path], tuple[Mapping[str, Resource], Mapping[str, Endpoint]]] = {}
 _lock = threading.Lock()
 
 
-def build_site(spec: SiteSpec, cache_dir: Path | None = None) -> Mapping[str, Resource]:
-    """Every resource of ``spec`` keyed by path; rendered on first use, then shared within the process."""
+def published(date: dt.date) -> dt.datetime:
+    """The Last-Modified instant of something dated ``date``."""
+    return dt.datetime.combine(date, PUBLISH_TIME)
+
+
+def _build(spec: SiteSpec, cache_dir: Path | None) -> tuple[Mapping[str, Resource], Mapping[str, Endpoint]]:
     cache = (cache_dir or DEFAULT_CACHE_DIR).resolve()
     key = (spec.site_id, cache)
     with _lock:
         if key not in _built:
             plan = spec.plan(cache)
-            _built[key] = {
-                p.path: Resource(p.render(), p.content_type, dt.datetime.combine(p.last_modified, PUBLISH_TIME))
+            resources = {
+                p.path: Resource(p.render(), p.content_type, published(p.last_modified), p.status, p.delay_s)
                 for p in plan.pages
             }
+            _built[key] = (resources, {e.path: e for e in plan.endpoints})
         return _built[key]
+
+
+def build_site(spec: SiteSpec, cache_dir: Path | None = None) -> Mapping[str, Resource]:
+    """Every resource of ``spec`` keyed by path; rendered on first use, then shared within the process."""
+    return _build(spec, cache_dir)[0]
+
+
+def site_endpoints(spec: SiteSpec, cache_dir: Path | None = None) -> Mapping[str, Endpoint]:
+    """The query-dependent endpoints of ``spec`` keyed by path (built together with its resources)."""
+    return _build(spec, cache_dir)[1]

@@ -6,13 +6,15 @@ import argparse
 import email.utils
 import logging
 import threading
+import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
-from sampleweb.resources import Resource, build_site
+from sampleweb.resources import Resource, build_site, published, site_endpoints
+from sampleweb.site import Reply
 from sampleweb.sites import SITES
 
 logger = logging.getLogger("sampleweb")
@@ -27,6 +29,17 @@ def _split_target(target: str, host_header: str) -> tuple[str, str]:
         return (parts.hostname or "").lower(), unquote(parts.path or "/")
     host = host_header.rsplit(":", 1)[0] if not host_header.endswith("]") else host_header
     return host.strip("[]").lower(), unquote(urlsplit(target).path or "/")
+
+
+def _params(query: str, form: bytes) -> dict[str, str]:
+    """GET and POST parameters merged (the form wins), first value of each name."""
+    merged: dict[str, str] = {}
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        merged.setdefault(name, value)
+    posted: dict[str, str] = {}
+    for name, value in parse_qsl(form.decode("utf-8", "replace"), keep_blank_values=True):
+        posted.setdefault(name, value)
+    return merged | posted
 
 
 def _not_modified(resource: Resource, if_none_match: str | None, if_modified_since: str | None) -> bool:
@@ -55,6 +68,10 @@ class SampleWebHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802
         self._serve(send_body=False)
 
+    def do_POST(self) -> None:  # noqa: N802 - only endpoints (jpage dataproxy, JSON lists) accept a form
+        length = int(self.headers.get("Content-Length") or 0)
+        self._serve(send_body=True, form=self.rfile.read(length) if length else b"")
+
     def do_CONNECT(self) -> None:  # noqa: N802
         self._send_text(HTTPStatus.NOT_IMPLEMENTED, "CONNECT is not supported: the sample web serves http only\n",
                         True, site="-")
@@ -62,13 +79,22 @@ class SampleWebHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature of the base class
         logger.debug("http_server " + format, *args)
 
-    def _serve(self, send_body: bool) -> None:
+    def _serve(self, send_body: bool, form: bytes = b"") -> None:
         host, path = _split_target(self.path, self.headers.get("Host", ""))
         spec = _BY_HOST.get(host)
         if spec is None:
             if host in _LOOPBACK and path == "/":
                 return self._send_index(send_body)
             return self._send_text(HTTPStatus.BAD_GATEWAY, f"sampleweb: unknown host {host!r}\n", send_body, "-")
+        endpoint = site_endpoints(spec, self.server.cache_dir).get(path)
+        if endpoint is not None:
+            reply = endpoint.respond(_params(urlsplit(self.path).query, form))
+            if reply is None:
+                return self._send_text(HTTPStatus.NOT_FOUND, "404 Not Found\n", send_body, spec.site_id)
+            return self._send_reply(reply, send_body, spec.site_id)
+        if self.command == "POST":
+            return self._send_text(HTTPStatus.METHOD_NOT_ALLOWED, "405 Method Not Allowed\n", send_body,
+                                   spec.site_id)
         resources = build_site(spec, self.server.cache_dir)
         resource = resources.get(path + "index.html" if path.endswith("/") else path)
         if resource is None and path + "/index.html" in resources:
@@ -77,7 +103,16 @@ class SampleWebHandler(BaseHTTPRequestHandler):
             return self._send_text(HTTPStatus.NOT_FOUND, "404 Not Found\n", send_body, spec.site_id)
         self._send_resource(resource, send_body, spec.site_id)
 
+    def _send_reply(self, reply: Reply, send_body: bool, site: str) -> None:
+        resource = Resource(reply.body, reply.content_type, published(reply.last_modified), reply.status)
+        self._send_resource(resource, send_body, site)
+
     def _send_resource(self, resource: Resource, send_body: bool, site: str) -> None:
+        if resource.delay_s:
+            time.sleep(resource.delay_s)
+        if resource.status != HTTPStatus.OK:
+            return self._send_text(HTTPStatus(resource.status), resource.body.decode("utf-8"), send_body, site,
+                                   content_type=resource.content_type)
         if _not_modified(resource, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")):
             self._log(site, HTTPStatus.NOT_MODIFIED, 0)
             self.send_response(HTTPStatus.NOT_MODIFIED)

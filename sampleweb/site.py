@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 HTML = "text/html; charset=utf-8"
+HTML_GBK = "text/html; charset=gbk"
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOC = "application/msword"
+OFD = "application/ofd"
 GIF = "image/gif"
 TEXT = "text/plain; charset=utf-8"
-CONTENT_TYPES = {"html": HTML, "pdf": PDF, "docx": DOCX, "doc": DOC, "gif": GIF, "txt": TEXT}
+XML = "text/xml; charset=utf-8"
+JSON = "application/json; charset=utf-8"
+JS = "application/javascript; charset=utf-8"
+CONTENT_TYPES = {"html": HTML, "pdf": PDF, "docx": DOCX, "doc": DOC, "ofd": OFD, "gif": GIF, "txt": TEXT}
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,7 @@ class ExpectedReport:
     seed: str
     title: str = ""
     has_inline_text: bool = False
+    variant_urls: tuple[str, ...] = ()  # 解读 / 图解 pages about this report (never reports themselves)
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,29 @@ class Planned:
     content_type: str
     last_modified: dt.date
     render: Callable[[], bytes]
+    status: int = 200
+    delay_s: float = 0.0  # the server waits this long before answering (slow-page trap)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a query-dependent endpoint answers for one request."""
+
+    body: bytes
+    content_type: str
+    last_modified: dt.date
+    status: int = 200
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A path whose answer depends on the query string and form body (jpage dataproxy, downfile.jsp, JSON APIs).
+
+    ``respond`` gets the merged GET and POST parameters (first value of each) and returns None for "not found".
+    """
+
+    path: str
+    respond: Callable[[Mapping[str, str]], Reply | None]
 
 
 @dataclass(frozen=True)
@@ -52,6 +81,9 @@ class SitePlan:
     pages: tuple[Planned, ...]
     reports: tuple[ExpectedReport, ...]
     decoy_urls: tuple[str, ...]
+    endpoints: tuple[Endpoint, ...] = ()
+    endpoint_urls: tuple[str, ...] = ()  # every URL (with query) the endpoints answer with 200
+    list_pages: tuple[str, ...] = ()  # every list page of the report column(s), in reading order
 
 
 @dataclass(frozen=True)
@@ -64,6 +96,7 @@ class SiteSpec:
     region_code: str
     family: str
     plan: Callable[[Path], SitePlan]
+    parent: str = ""
 
     @property
     def home_url(self) -> str:

@@ -45,6 +45,25 @@ document.write("</select>");
 </script>"""
 
 
+# The newer TRS pager (6 arguments): writes into a div; page k (1-based) is name.ext for k = 1, else name_{k-1}.ext.
+PAGER_FUNCTION_6 = """<script type="text/javascript">
+function createPageHTML(_sDivId, _nPageCount, _nCurrPage, _sPageName, _sPageExt, _nRecordCount) {
+  var div = document.getElementById(_sDivId);
+  if (!div || _nPageCount <= 1) { return; }
+  function href(k) { return k == 1 ? _sPageName + "." + _sPageExt : _sPageName + "_" + (k - 1) + "." + _sPageExt; }
+  var html = "<span>共" + _nRecordCount + "条</span> ";
+  html += _nCurrPage > 1 ? "<a href='" + href(1) + "'>首页</a> <a href='" + href(_nCurrPage - 1) + "'>上一页</a> "
+                         : "<span>首页</span> <span>上一页</span> ";
+  for (var k = 1; k <= _nPageCount; k++) {
+    html += k == _nCurrPage ? "<b>" + k + "</b> " : "<a href='" + href(k) + "'>" + k + "</a> ";
+  }
+  html += _nCurrPage < _nPageCount ? "<a href='" + href(_nCurrPage + 1) + "'>下一页</a> <a href='"
+                                     + href(_nPageCount) + "'>尾页</a>" : "<span>下一页</span> <span>尾页</span>";
+  div.innerHTML = html;
+}
+</script>"""
+
+
 @dataclass(frozen=True)
 class Portal:
     """The chrome shared by every page of one site: name, navigation bar and footer lines."""
@@ -127,16 +146,35 @@ def side_menu(heading: str, entries: tuple[Link, ...], current: str = "") -> str
     return f'<div class="left"><div class="left_tit">{escape(heading)}</div><ul class="left_menu">{items}</ul></div>'
 
 
-def list_page(column: str, rows: tuple[Link, ...], page_count: int, current: int) -> str:
-    """A list page body: the rows of page ``current`` (0-based) and the TRS pager call."""
+def pager(page_count: int, current: int, name: str = "index", style: str = "classic", records: int = 0) -> str:
+    """The pager of page ``current`` (0-based): classic 4-argument TRS call, or the newer 6-argument one."""
+    if style == "six":
+        return (f'<div class="page" id="page_div"></div>{PAGER_FUNCTION_6}\n<script type="text/javascript">'
+                f"createPageHTML('page_div', {page_count}, {current + 1}, '{name}', 'html', {records});</script>")
+    return f'<div class="page">{PAGER_FUNCTION}\n<script>createPageHTML({page_count}, {current}, "{name}", "html");' \
+           "</script></div>"
+
+
+def list_page(column: str, rows: tuple[Link, ...], page_count: int, current: int, name: str = "index",
+              style: str = "classic", records: int = 0, above: str = "") -> str:
+    """A list page body: optional sub-column links, the rows of page ``current`` (0-based) and the TRS pager."""
     return f"""<div class="list_right">
-<div class="list_tit"><span>{escape(column)}</span></div>
+<div class="list_tit"><span>{escape(column)}</span></div>{above}
 <div class="list_con">
 {links_ul(rows)}
 </div>
-<div class="page">{PAGER_FUNCTION}
-<script>createPageHTML({page_count}, {current}, "index", "html");</script></div>
+{pager(page_count, current, name, style, records)}
 </div>"""
+
+
+def redirect_shell(target: str, title: str) -> bytes:
+    """A column folder page that only forwards to its list (meta refresh plus a JS fallback)."""
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{escape(title)}</title>
+<meta http-equiv="refresh" content="0; url={target}">
+<script type="text/javascript">window.location.href = "{target}";</script>
+</head><body></body></html>
+""".encode()
 
 
 def meta_table(meta: ArticleMeta, title: str) -> str:
@@ -162,16 +200,38 @@ def attachments_block(attachments: tuple[Link, ...]) -> str:
     return f'<div class="fujian"><span>附件：</span>{links}</div>'
 
 
-def article(title: str, meta: ArticleMeta | None, content: str, attachments: tuple[Link, ...]) -> str:
-    """An article body: optional metadata table, title, date line, TRS_Editor content and attachments."""
+def rel_appendix(attachments: tuple[Link, ...]) -> str:
+    """Attachments held in a JS variable and document.write()n: no static <a> exists."""
+    anchors = "".join(f'<a href="{a.href}">{escape(a.title)}</a>' for a in attachments)
+    return (f"<script type=\"text/javascript\">\nvar rel_appendix = '{anchors}';\n"
+            "if (rel_appendix != '') { document.write('<div class=\"fujian\"><span>附件：</span>' + rel_appendix"
+            " + '</div>'); }\n</script>")
+
+
+def appendix_links(attachments: tuple[Link, ...]) -> str:
+    """Attachments as the TRS editor inlines them in the body: ``appendix="true"`` links."""
+    return "".join(f'<p><a href="{a.href}" appendix="true" OLDSRC="/protect{a.href[1:]}">{escape(a.title)}</a></p>'
+                   for a in attachments)
+
+
+def article(title: str, meta: ArticleMeta | None, content: str, attachments: tuple[Link, ...],
+            style: str = "block") -> str:
+    """An article body: optional metadata table, title, date line, TRS_Editor content and attachments.
+
+    ``style`` says where the attachments go: a 附件 block (block), a JS variable (rel_appendix), links inside the
+    editor content (appendix) or a block after the article div (outside).
+    """
     head = meta_table(meta, title) if meta else ""
     date = f'<div class="info">发布时间：{meta.date}</div>' if meta else ""
+    inner = content + (appendix_links(attachments) if style == "appendix" else "")
+    below = {"block": attachments_block(attachments), "rel_appendix": rel_appendix(attachments)}.get(style, "")
+    after = f'\n<div class="xgfj">{attachments_block(attachments)}</div>' if style == "outside" else ""
     return f"""<div class="article">
 {head}
 <h2 class="art_tit">{escape(title)}</h2>
 {date}
 <div id="zoom" class="art_con"><div class="TRS_Editor">
-{content}
+{inner}
 </div></div>
-{attachments_block(attachments)}
-</div>"""
+{below}
+</div>{after}"""

@@ -2,31 +2,33 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Callable
 from pathlib import Path
 
 from sampleweb import trs
-from sampleweb.document import ReportDoc
-from sampleweb.render_doc import docx_to_doc
-from sampleweb.render_docx import report_docx
+from sampleweb.kit import attachment_bytes, attachment_exts, is_inline, source_kind
 from sampleweb.render_html import report_html
-from sampleweb.render_pdf import report_pdf
 from sampleweb.site import CONTENT_TYPES, ExpectedReport, Planned, SitePlan
 from sampleweb.trs import ArticleMeta, Link
-from sampleweb.trs_site import ArticleEntry, ReportEntry, TrsSite, article_path, day, digits, html_page, pixel, robots
+from sampleweb.trs_site import (
+    ArticleEntry,
+    ReportEntry,
+    SubColumn,
+    TrsSite,
+    article_path,
+    day,
+    digits,
+    html_page,
+    pixel,
+    robots,
+)
 from sampleweb.trs_static import plan_chrome
 
 Entry = ReportEntry | ArticleEntry
-
-
-def attachment_bytes(doc: ReportDoc, ext: str, date: str, cache_dir: Path) -> bytes:
-    """The report file in format ``ext`` (pdf, docx, doc)."""
-    if ext == "pdf":
-        return report_pdf(doc)
-    docx_bytes = report_docx(doc, day(date))
-    return docx_to_doc(docx_bytes, cache_dir) if ext == "doc" else docx_bytes
+__all__ = ["attachment_bytes", "plan_trs_site"]
 
 
 def _meta(site: TrsSite, unit: str, date: str, article_id: int) -> ArticleMeta:
@@ -49,27 +51,27 @@ def plan_report(site: TrsSite, entry: ReportEntry, path: str, aid: int, cache_di
     """The article page and attachment of one report, and the truth about it."""
     doc = functools.cache(entry.make_doc)
     folder = path.rsplit("/", 1)[0] + "/"
-    ext = {"html+pdf": "pdf", "html_inline": ""}.get(entry.kind, entry.kind)
-    files: tuple[Link, ...] = ()
+    files: list[Link] = []
     planned: list[Planned] = []
-    if ext:
+    for ext in attachment_exts(entry.kind):
         name = f"P0{entry.date.replace('-', '')}{digits(entry.unit, entry.year, ext)}.{ext}"
-        files = (Link(f"{entry.page_title}.{ext}", f"./{name}"),)
+        files.append(Link(f"{entry.page_title}.{ext}", f"./{name}"))
         render = functools.partial(attachment_bytes, ext=ext, date=entry.date, cache_dir=cache_dir)
-        planned.append(Planned(folder + name, CONTENT_TYPES[ext], day(entry.date), lambda: render(doc())))
-    inline = entry.kind in ("html_inline", "html+pdf")
+        planned.append(Planned(folder + name, CONTENT_TYPES[ext], day(entry.date),
+                               functools.partial(lambda r: r(doc()), render)))
+    inline = is_inline(entry.kind)
     lead = f"<p>现将《{entry.page_title}》予以公布，详见附件。</p>"
     meta = _meta(site, entry.unit, entry.date, aid)
 
     def body() -> str:
         content = report_html(doc()) if inline else lead
-        return trs.article(entry.page_title, meta, content, files)
+        return trs.article(entry.page_title, meta, content, tuple(files), entry.attach_style)
 
     planned.append(html_page(path, entry.date, _article_page(site, entry.page_title, body)))
     truth = ExpectedReport(
         unit_name=entry.unit, report_year=entry.year, page_url=url(path),
         attachment_urls=tuple(url(folder + f.href[2:]) for f in files),
-        source_kind=ext or "html_inline", published_at=entry.date, seed=entry.seed,
+        source_kind=source_kind(entry.kind), published_at=entry.date, seed=entry.seed,
         title=entry.page_title, has_inline_text=inline,
     )
     return planned, truth
@@ -98,47 +100,91 @@ def number_entries(entries: tuple[Entry, ...], column: str, first_id: int) -> li
     return sorted(numbered, key=lambda t: (t[0].date, t[2]), reverse=True)
 
 
-def plan_list_pages(site: TrsSite, column: str, name: str, rows: list[Link], newest: str) -> list[Planned]:
-    """``index.html`` … ``index_{N-1}.html`` of one column, ``per_page`` rows each."""
+def plan_list_pages(site: TrsSite, column: str, name: str, rows: list[Link], newest: str,
+                    list_name: str = "index", above: str = "") -> list[Planned]:
+    """``<list_name>.html`` … ``<list_name>_{N-1}.html`` of one column, ``per_page`` rows each."""
     count = max(1, math.ceil(len(rows) / site.per_page))
     menu = trs.side_menu("政府信息公开", site.xxgk_menu, column) if column.startswith("/xxgk/") else ""
     crumbs = (Link("首页", "/"), Link(name, column))
+    style = site.pager if list_name != "index" else "classic"
     planned = []
     for k in range(count):
         chunk = tuple(rows[k * site.per_page:(k + 1) * site.per_page])
-        body = trs.breadcrumb(crumbs) + menu + trs.list_page(name, chunk, count, k)
-        render = functools.partial(trs.page, site.portal, f"{name}_{site.portal.name}", body)
-        path = column + ("index.html" if k == 0 else f"index_{k}.html")
+        listing = trs.list_page(name, chunk, count, k, list_name, style, len(rows), above if k == 0 else "")
+        render = functools.partial(trs.page, site.portal, f"{name}_{site.portal.name}",
+                                   trs.breadcrumb(crumbs) + menu + listing)
+        path = column + (f"{list_name}.html" if k == 0 else f"{list_name}_{k}.html")
         planned.append(html_page(path, newest, render))
+    if list_name != "index":
+        shell = trs.redirect_shell(f"{list_name}.html", name) if site.column_shell else None
+        planned.append(html_page(column + "index.html", newest, (lambda: shell) if shell else planned[0].render))
     return planned
+
+
+@dataclasses.dataclass
+class _Column:
+    """What planning one report column (or sub-column) produced."""
+
+    planned: list[Planned] = dataclasses.field(default_factory=list)
+    reports: list[ExpectedReport] = dataclasses.field(default_factory=list)
+    decoys: list[str] = dataclasses.field(default_factory=list)
+    rows: list[Link] = dataclasses.field(default_factory=list)
+    list_pages: list[str] = dataclasses.field(default_factory=list)
+
+
+def _plan_column(site: TrsSite, column: str, name: str, entries: tuple[Entry, ...], first_id: int,
+                 cache_dir: Path, above: str = "") -> _Column:
+    url = lambda path: f"http://{site.hostname}{path}"  # noqa: E731
+    out = _Column()
+    numbered = number_entries(entries, column, first_id)
+    variants: dict[str, list[str]] = {}
+    for entry, path, aid in numbered:
+        if isinstance(entry, ReportEntry):
+            pages, truth = plan_report(site, entry, path, aid, cache_dir, url)
+            out.planned.extend(pages)
+            out.reports.append(truth)
+        else:
+            out.planned.extend(plan_article(site, entry, path, aid))
+            out.decoys.append(url(path))
+            if entry.variant_of:
+                variants.setdefault(entry.variant_of, []).append(url(path))
+    out.reports = [dataclasses.replace(r, variant_urls=tuple(variants.get(r.title, ()))) for r in out.reports]
+    out.rows = [Link(e.page_title if isinstance(e, ReportEntry) else e.title, "./" + p[len(column):], e.date)
+                for e, p, _ in numbered]
+    lists = plan_list_pages(site, column, name, out.rows, numbered[0][0].date, site.list_name, above)
+    out.planned.extend(lists)
+    out.list_pages = [url(page.path) for page in lists if not page.path.endswith("/index.html")
+                      or site.list_name == "index"]
+    return out
+
+
+def _sub_column_links(subs: tuple[SubColumn, ...]) -> str:
+    links = "".join(f'<li><a href="./{sub.slug}/">{sub.name}</a></li>' for sub in subs)
+    return f'\n<div class="sub_lm"><ul>{links}</ul></div>' if subs else ""
 
 
 def plan_trs_site(site: TrsSite, cache_dir: Path) -> SitePlan:
     """Every resource of ``site`` and its ground truth."""
     url = lambda path: f"http://{site.hostname}{path}"  # noqa: E731
-    planned: list[Planned] = [robots(), pixel("/images/logo.gif")]
-    reports: list[ExpectedReport] = []
-    decoys: list[str] = []
-    numbered = number_entries(site.entries, site.report_column, site.first_id)
-    for entry, path, aid in numbered:
-        if isinstance(entry, ReportEntry):
-            pages, truth = plan_report(site, entry, path, aid, cache_dir, url)
-            planned.extend(pages)
-            reports.append(truth)
-        else:
-            planned.extend(plan_article(site, entry, path, aid))
-            decoys.append(url(path))
-    rows = [Link(e.page_title if isinstance(e, ReportEntry) else e.title, "./" + p[len(site.report_column):],
-                 e.date) for e, p, _ in numbered]
-    planned.extend(plan_list_pages(site, site.report_column, site.column_name, rows, numbered[0][0].date))
+    planned: list[Planned] = [robots(), pixel("/images/logo.gif"), *site.traps]
+    main = _plan_column(site, site.report_column, site.column_name, site.entries, site.first_id, cache_dir,
+                        _sub_column_links(site.sub_columns))
+    columns = [main]
+    for i, sub in enumerate(site.sub_columns):
+        columns.append(_plan_column(site, f"{site.report_column}{sub.slug}/", sub.name, sub.entries,
+                                    site.first_id + 100000 * (i + 1), cache_dir))
+    for col in columns:
+        planned.extend(col.planned)
+    decoys = [u for col in columns for u in col.decoys]
     news, news_links = plan_news(site)
     planned.extend(news)
     decoys.extend(url(link.href) for link in news_links)
-    latest = [Link(row.title, site.report_column + row.href[2:], row.date) for row in rows[:6]]
+    latest = [Link(row.title, site.report_column + row.href[2:], row.date) for row in main.rows[:6]]
     chrome, static_paths = plan_chrome(site, latest, news_links[:6])
     planned.extend(chrome)
     decoys.extend(url(path) for path in static_paths)
-    return SitePlan(tuple(planned), tuple(reports), tuple(decoys))
+    return SitePlan(tuple(planned), tuple(r for col in columns for r in col.reports), tuple(decoys),
+                    list_pages=tuple(u for col in columns for u in col.list_pages))
 
 
 def plan_news(site: TrsSite) -> tuple[list[Planned], list[Link]]:

@@ -33,6 +33,7 @@ class ReportEntry:
     make_doc: Callable[[], ReportDoc]
     seed: str = ""
     title: str = ""
+    attach_style: str = "block"  # block | rel_appendix (JS variable) | appendix (appendix="true" in body) | outside
 
     @property
     def page_title(self) -> str:
@@ -48,6 +49,7 @@ class ArticleEntry:
     paragraphs: tuple[str, ...]
     publisher: str = ""
     images: tuple[str, ...] = ()
+    variant_of: str = ""  # page title of the report this 图解/解读 is about
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,20 @@ class TrsSite:
     per_page: int = 8
     first_id: int = 2850000
     org_codes: dict[str, str] = field(default_factory=dict)
+    list_name: str = "index"  # list pages are <list_name>.html, <list_name>_1.html …
+    pager: str = "classic"  # classic: createPageHTML(N, i, name, ext); six: createPageHTML(div, N, k, name, ext, rows)
+    column_shell: bool = False  # the column folder's index.html only redirects (meta refresh + JS) to the list
+    sub_columns: tuple[SubColumn, ...] = ()
+    traps: tuple[Planned, ...] = ()  # extra misbehaving pages (500, slow) linked from the footer
+
+
+@dataclass(frozen=True)
+class SubColumn:
+    """A unit sub-column of the report column (乡镇 / 部门 reports), at ``<report_column><slug>/``."""
+
+    slug: str
+    name: str
+    entries: tuple[ReportEntry | ArticleEntry, ...]
 
 
 def digits(*parts: object, n: int = 12) -> str:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from sampleweb.site import SiteSpec
-from sampleweb.sites import pingluo
+from sampleweb.sites import helan, huinong, lingwu, pingluo, yanchi, zhengning
 
-SITES: dict[str, SiteSpec] = {spec.site_id: spec for spec in (pingluo.SPEC,)}
+SITES: dict[str, SiteSpec] = {
+    spec.site_id: spec
+    for spec in (pingluo.SPEC, yanchi.SPEC, helan.SPEC, zhengning.SPEC, huinong.SPEC, lingwu.SPEC)
+}

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from sampleweb.document import ReportDoc, compose
 from sampleweb.gov_tables import ReportTables
-from sampleweb.numbers import generate, rng_for
+from sampleweb.kit import County
+from sampleweb.kit import derived_doc as county_doc
 from sampleweb.site import SitePlan, SiteSpec
 from sampleweb.sites.pingluo_seeds import baofeng_2020_tables, office_2020_tables
 from sampleweb.trs import Link, Portal
@@ -22,17 +23,12 @@ SHORT = {OFFICE: "县政府办公室", EDU: "我局", HEALTH: "我局", BAOFENG:
 ORG_CODES = {OFFICE: "001", EDU: "012", HEALTH: "015", BAOFENG: "101", YAOFU: "104"}
 
 
+COUNTY = County("平罗县", "平罗县人民政府", "http://www.pingluo.gov.cn")
+
+
 def derived_doc(unit: str, year: int) -> ReportDoc:
     """A report made from the generic template of the year's format, with consistent made-up numbers."""
-    version = "gov2021" if year >= 2021 else "gov2019"
-    stats = generate(version, unit, year)
-    rng = rng_for("prose", unit, year)
-    fields = {
-        "unit": unit, "year": str(year), "short": SHORT[unit], "issued": str(stats.issued),
-        "web_items": str(rng.randint(120, 900)), "interpretations": str(rng.randint(1, 12)),
-        "new_received": str(stats.new_received), "review_total": str(stats.review_total),
-    }
-    return compose(f"generic_{version}.txt", fields, stats.tables, unit, year)
+    return county_doc(COUNTY, unit, SHORT[unit], year)
 
 
 def seed_doc(text: str, tables: Callable[[], ReportTables], unit: str) -> ReportDoc:
@@ -79,11 +75,12 @@ DECOYS = (
                  tuple(p.format(y=2020, n=2021) for p in _NOTICE), publisher=OFFICE),
     ArticleEntry("图解：平罗县2020年政府信息公开工作年度报告", "2021-01-28",
                  ("一图读懂平罗县人民政府办公室2020年政府信息公开工作年度报告。",), publisher=OFFICE,
-                 images=("tujie1", "tujie2")),
+                 images=("tujie1", "tujie2"), variant_of=f"{OFFICE}2020年政府信息公开工作年度报告"),
     ArticleEntry("关于做好2021年度政府信息公开工作年度报告编制发布工作的通知", "2021-12-30",
                  tuple(p.format(y=2021, n=2022) for p in _NOTICE), publisher=OFFICE),
     ArticleEntry("一图读懂平罗县人民政府办公室2022年政府信息公开工作年度报告", "2023-01-30",
-                 ("图解平罗县人民政府办公室2022年政府信息公开工作年度报告。",), publisher=OFFICE, images=("tujie",)),
+                 ("图解平罗县人民政府办公室2022年政府信息公开工作年度报告。",), publisher=OFFICE, images=("tujie",),
+                 variant_of=f"{OFFICE}2022年政府信息公开工作年度报告"),
 )
 
 NEWS = (
