@@ -9,11 +9,11 @@ from parsing import header, rules
 from parsing.extract import detect_kind, extract
 from parsing.normalize import label_key
 from parsing.sections import split_sections
-from parsing.tables import find_table, map_table3, map_table4
+from parsing.tables import MappedTables, map_tables
 from parsing.types import Extraction
-from parsing.validate import table3_rules, table4_rules
+from parsing.validate import table3_rules, table4_rules, text_rules
 
-PARSER_VERSION = "0.1.0"
+PARSER_VERSION = "0.2.0"
 # Extraction kind → schema §1 source_kind ("text" is for already-extracted text such as the seeds).
 SOURCE_KINDS = {"html": "html_inline", "pdf": "pdf", "docx": "docx", "doc": "doc", "text": "text"}
 
@@ -61,13 +61,14 @@ def parse_extraction(extraction: Extraction, *, source_kind: str, url: str | Non
     elif not is_report:
         warnings.append("no report title and too few report headings: not a report")
 
-    table3, table4 = _table3(extraction), _table4(extraction)
+    tables = map_tables(extraction)
+    table3, table4 = tables.table3, tables.table4
     record: dict[str, Any] = {
         "unit_name": unit,
         "unit_level": header.unit_level(unit) or ("other" if unit else None),
         "region_code": None,
         "report_year": year,
-        "format_version": header.format_version(squeezed),
+        "format_version": _format_version(tables, squeezed),
         "template_cited": header.template_cited(squeezed),
         "published_at": _published_at(meta),
         "source_url": url,
@@ -75,24 +76,32 @@ def parse_extraction(extraction: Extraction, *, source_kind: str, url: str | Non
         "attachment_urls": [],
         "title": title.raw.replace("\n", "") if title else meta.get("title"),
         "sections": sections,
-        "table2": None,
+        "table2": tables.table2,
         "table3": table3,
         "table4": table4,
         "fee_collected_yuan": header.fee_collected_yuan(sections.get("s6_other", {}).get("text")),
         "validation": (table3_rules(table3) if table3 else []) + (table4_rules(table4) if table4 else []),
     }
+    prose = "\n".join(s["text"] for k, s in sections.items() if k in ("s1_overview", "s3_requests",
+                                                                     "s4_review_litigation", "s6_other"))
+    record["validation"] += text_rules(prose, record)
     return ParseResult(record=record, text=text, is_report=is_report, source_kind=source_kind,
                        warnings=warnings)
 
 
-def _table3(extraction: Extraction) -> dict[str, Any] | None:
-    table = find_table(extraction.tables, "本年新收", "结转下年度")
-    return map_table3(table) if table else None
-
-
-def _table4(extraction: Extraction) -> dict[str, Any] | None:
-    table = find_table(extraction.tables, "复议后起诉")
-    return map_table4(table) if table else None
+def _format_version(tables: MappedTables, squeezed: str) -> str:
+    """Schema §5 from the tables themselves: table 2's columns and table 3's （六）; the text when absent."""
+    if tables.table2_version is None and tables.table3_three_row is None:
+        return header.format_version(squeezed)
+    t2 = tables.table2_version
+    three = tables.table3_three_row
+    if t2 == "gov2021" and three is not False:
+        return "gov2021"
+    if t2 == "gov2019" and not three:
+        return "gov2019"
+    if t2 is None:
+        return "gov2021" if three else header.format_version(squeezed)
+    return "hybrid"
 
 
 def _title_from_meta(meta_titles: list[str]) -> header.TitleMatch | None:

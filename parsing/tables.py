@@ -1,134 +1,170 @@
-"""Map extracted tables 3 and 4 (HTML/DOCX/PDF grids) to the schema §9 ROW/CELL objects, with §7 cell values."""
+"""Tables 2, 3 and 4 of one extraction: from structured grids first (table pieces split across PDF pages
+stitched back), from the plain text when no grid holds them; with the format each table prints (§5)."""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 from typing import Any
 
-from parsing.normalize import label_key, nfkc
-from parsing.types import Cell, Table
+from parsing import rules
+from parsing import rules_tables as rt
+from parsing.cells import blank_cell, cell_value, is_number_like
+from parsing.normalize import label_key
+from parsing.rows import grid_rows, text_rows
+from parsing.table2 import map_table2, table2_version
+from parsing.text_tables import map_table3_rows, map_table4_rows
+from parsing.tree import set_path
+from parsing.types import Extraction, Table
 
-T3_COLUMNS = ("natural_person", "org_commercial", "org_research", "org_social_welfare", "org_legal_service",
-              "org_other", "total")
-T4_GROUPS = ("review", "litigation_direct", "litigation_after_review")
-T4_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
-# Table-3 row paths by a pattern on the row's joined label text; first match wins (order matters).
-T3_ROWS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((p, re.compile(r)) for p, r in (
-    ("carried_forward", r"结转下年度"), ("new_received", r"本年新收"), ("carried_over", r"上年结转"),
-    ("results.total", r"\(七\)|总计$"), ("results.other_detail.no_correction", r"逾期不补正"),
-    ("results.other_detail.fee_unpaid", r"逾期未按收费"), ("results.other_detail.other", r"其他处理.*3\.?其他"),
-    ("results.other", r"其他处理"), ("results.granted", r"予以公开"), ("results.partial", r"部分公开"),
-    ("results.withheld.state_secret", r"国家秘密"), ("results.withheld.law_prohibited", r"禁止公开|行政止公开"),
-    ("results.withheld.three_security_one_stability", r"三安全"), ("results.withheld.third_party_rights", r"第三方"),
-    ("results.withheld.internal_affairs", r"内部事务"), ("results.withheld.process_info", r"过程性"),
-    ("results.withheld.enforcement_files", r"执法案卷"), ("results.withheld.admin_query", r"行政查询"),
-    ("results.unable.not_held", r"不掌握"), ("results.unable.needs_creation", r"另行制作"),
-    ("results.unable.still_unclear", r"仍不明确"), ("results.not_processed.petition_complaint", r"信访|举报|投诉"),
-    ("results.not_processed.duplicate", r"重复申请"), ("results.not_processed.publication", r"出版物"),
-    ("results.not_processed.massive_repeat", r"大量反复"),
-    ("results.not_processed.confirm_existing", r"确认或重新出具"),
-))
-_NUMBER = re.compile(r"^(?P<sign>[+-]?)(?P<num>\d+(?:\.\d+)?)(?P<unit>万元|元|件|条|项|个)?$")
-_DASHES = {"-", "--", "/", "无", "_"}
+T3_COLUMNS, T4_GROUPS, T4_COLUMNS = rt.T3_COLUMNS, rt.T4_GROUPS, rt.T4_COLUMNS
+__all__ = ["T3_COLUMNS", "T4_COLUMNS", "T4_GROUPS", "MappedTables", "cell_value", "find_table", "map_tables"]
 
 
-def cell_value(raw: str, source: dict[str, object]) -> dict[str, Any]:
-    """A §9 CELL from printed text: blank is null (never 0), dashes null, 减少 4 → -4, 251000元 unit 元."""
-    text = label_key(raw).replace(",", "")
-    cell: dict[str, Any] = {"value": None, "raw": raw, "blank": False, "uncertain": False, "unit": None,
-                            "source": source}
-    if not text:
-        cell["blank"] = True
-        return cell
-    if text in _DASHES or set(text) <= {"-"}:
-        cell["dash"] = True
-        return cell
-    sign = 1
-    for word, factor in (("减少", -1), ("增加", 1)):
-        if text.startswith(word):
-            text, sign = text[len(word):], factor
-    m = _NUMBER.match(nfkc(text))
-    if not m:
-        cell["uncertain"] = True
-        return cell
-    number = float(m.group("num")) * (-1 if m.group("sign") == "-" else 1) * sign
-    cell["value"] = int(number) if number.is_integer() and "." not in m.group("num") else number
-    if m.group("unit") in ("万元", "元"):
-        cell["unit"] = m.group("unit")
-    return cell
+@dataclass
+class MappedTables:
+    """The three tables as §9 dicts (None when absent) and the per-table format findings."""
 
-
-def _is_number_like(text: str) -> bool:
-    key = label_key(text)
-    return not key or key in _DASHES or _NUMBER.match(nfkc(key).replace(",", "")) is not None
+    table2: dict[str, Any] | None
+    table3: dict[str, Any] | None
+    table4: dict[str, Any] | None
+    table2_version: str | None
+    table3_three_row: bool | None
 
 
 def find_table(tables: list[Table], *needles: str) -> Table | None:
     """The first table whose text holds every needle (after label_key)."""
-    for table in tables:
+    index = _find_index(tables, *needles)
+    return tables[index] if index is not None else None
+
+
+def _find_index(tables: list[Table], *needles: str) -> int | None:
+    for i, table in enumerate(tables):
         key = label_key(table.as_text())
         if all(n in key for n in needles):
-            return table
+            return i
     return None
 
 
-def _set_path(target: dict[str, Any], path: str, value: Any) -> None:
-    *parents, leaf = path.split(".")
-    for part in parents:
-        target = target.setdefault(part, {})
-    target[leaf] = value
+def map_tables(extraction: Extraction) -> MappedTables:
+    """Map the extraction's tables; each table falls back to the text when no grid holds it."""
+    tables, text = extraction.tables, extraction.text
+    t3_start = _find_index(tables, "本年新收")
+    t3_pieces = _table3_pieces(tables, t3_start) if t3_start is not None else []
+    three_row = _three_row(label_key("\n".join(t.as_text() for t in t3_pieces)) if t3_pieces else label_key(text))
+    t3 = _map_table3_grid(t3_pieces, three_row) if t3_pieces else None
+    t2_tables = _table2_pieces(tables, t3_start)
+    t2, labels = map_table2(grid_rows(t2_tables)) if t2_tables else (None, [])
+    t4_table = find_table(tables, rt.T4_ANCHOR)
+    t4 = map_table4(t4_table) if t4_table else None
+    if t2 is None or t3 is None or t4 is None:
+        lines = text.split("\n")
+        if t2 is None:
+            t2, labels = map_table2(text_rows(text, *_text_span(lines, "第二十条", "本年新收")))
+        if t3 is None:
+            start, _ = _text_span(lines, "本年新收", "")
+            t3 = map_table3_rows(text_rows(text, start), three_row) if start < len(lines) else None
+        if t4 is None:
+            start, _ = _text_span(lines, rt.T4_ANCHOR, "")
+            t4 = map_table4_rows(text_rows(text, start + 1)) if start < len(lines) else None
+    if t3 is not None:
+        derive_other(t3)
+    return MappedTables(t2, t3, t4, table2_version(labels), three_row if t3 is not None else None)
 
 
-def _row_cells(grid_row: list[Cell | None], columns: range, r: int) -> list[dict[str, Any]]:
+def _three_row(squeezed: str) -> bool:
+    return any(label in squeezed for label in rules.T3_THREE_ROW_LABELS)
+
+
+def _text_span(lines: list[str], start_needle: str, end_needle: str) -> tuple[int, int]:
+    """Line indexes [start, end) from the first line holding start_needle to the next holding end_needle."""
+    start = next((i for i, line in enumerate(lines) if start_needle in label_key(line)), len(lines))
+    if not end_needle:
+        return start, len(lines)
+    end = next((i for i in range(start, len(lines)) if end_needle in label_key(lines[i])), len(lines))
+    return start, end
+
+
+def _table2_pieces(tables: list[Table], t3_start: int | None) -> list[Table]:
+    first = _find_index(tables, "第二十条")
+    if first is None:
+        return []
+    last = t3_start if t3_start is not None and t3_start > first else len(tables)
+    return [t for t in tables[first:last] if rt.T4_ANCHOR not in label_key(t.as_text())]
+
+
+def _table3_pieces(tables: list[Table], start: int) -> list[Table]:
+    """Table 3 and its continuations on later pages (rows that are table-3 rows, 7 data columns at the right)."""
+    pieces = [tables[start]]
+    for table in tables[start + 1 :]:
+        key = label_key(table.as_text())
+        # pdfplumber may merge label columns on one page and not the next: widths differ, data stays rightmost
+        if rt.T4_ANCHOR in key or table.n_cols < len(T3_COLUMNS) + 1 or not _t3_row_paths(table):
+            break
+        pieces.append(table)
+    return pieces
+
+
+def _t3_row_paths(table: Table) -> list[tuple[int, str]]:
+    """(grid row, path) for every grid row whose label cells name a table-3 row."""
+    grid = table.grid()
+    n_label = table.n_cols - len(T3_COLUMNS)
+    found: list[tuple[int, str]] = []
+    for r, grid_row in enumerate(grid):
+        labels: list[str] = []
+        for cell in grid_row[:n_label]:
+            if cell is not None and (not labels or labels[-1] != cell.text):
+                labels.append(cell.text)
+        label = label_key("".join(labels))
+        path = next((p for p, pattern in rt.T3_ROWS if pattern.search(label)), None)
+        if path:
+            found.append((r, path))
+    return found
+
+
+def _map_table3_grid(pieces: list[Table], three_row: bool) -> dict[str, Any] | None:
+    """Rows by label; the last seven grid columns are the §3 columns (the label columns vary)."""
+    if pieces[0].n_cols < len(T3_COLUMNS) + 1:
+        return None
+    order = rt.T3_ORDER_THREE if three_row else rt.T3_ORDER_SINGLE
+    out: dict[str, Any] = {}
+    seen: set[str] = set()
+    for table in pieces:
+        grid = table.grid()
+        data_cols = range(table.n_cols - len(T3_COLUMNS), table.n_cols)
+        for r, path in _t3_row_paths(table):
+            if path in seen or path not in order:
+                continue
+            seen.add(path)
+            set_path(out, path, dict(zip(T3_COLUMNS, _row_cells(grid[r], data_cols, r), strict=True)))
+    return out if len(seen) >= 5 else None
+
+
+def _row_cells(grid_row: list[Any], columns: range, r: int) -> list[dict[str, Any]]:
     out = []
     for c in columns:
         cell = grid_row[c] if c < len(grid_row) else None
         if cell is None:
-            out.append(cell_value("", {"row": r, "col": c}))
+            out.append(blank_cell({"row": r, "col": c}))
         elif cell.col != c or cell.row != r:  # a span reaching into this column: not this column's own value
-            out.append({**cell_value("", cell.source()), "uncertain": True})
+            out.append({**blank_cell(cell.source()), "blank": False, "uncertain": True})
         else:
             out.append(cell_value(cell.text, cell.source()))
     return out
 
 
-def map_table3(table: Table) -> dict[str, Any] | None:
-    """Rows of table 3 by label, the last seven grid columns as the §3 columns; None when nothing maps."""
-    grid = table.grid()
-    n_cols = table.n_cols
-    if n_cols < 8:
-        return None
-    data_cols = range(n_cols - 7, n_cols)
-    out: dict[str, Any] = {}
-    seen: set[str] = set()
-    for r, grid_row in enumerate(grid):
-        labels: list[str] = []
-        for cell in grid_row[: n_cols - 7]:
-            if cell is not None and (not labels or labels[-1] != cell.text):
-                labels.append(cell.text)
-        label = label_key("".join(labels))
-        path = next((p for p, pattern in T3_ROWS if pattern.search(label)), None)
-        if path is None or path in seen:
-            continue
-        seen.add(path)
-        _set_path(out, path, dict(zip(T3_COLUMNS, _row_cells(grid_row, data_cols, r), strict=True)))
-    if len(seen) < 5:
-        return None
-    _derive_other(out)
-    return out
-
-
-def _derive_other(t3: dict[str, Any]) -> None:
+def derive_other(t3: dict[str, Any]) -> None:
+    """results.other as the sum of the three printed （六） sub-rows (each cell ``derived``), schema §9."""
     results = t3.get("results", {})
     detail = results.get("other_detail")
     if not detail or "other" in results:
         return
     row = {}
     for col in T3_COLUMNS:
-        values = [detail[k][col]["value"] for k in detail if detail[k][col]["value"] is not None]
+        cells = [detail[k][col] for k in detail]
+        values = [c["value"] for c in cells if c["value"] is not None]
         row[col] = {"value": sum(values) if values else None, "raw": "", "blank": not values,
-                    "uncertain": False, "unit": None, "source": {"derived": "results.other_detail"},
-                    "derived": True}
+                    "uncertain": any(c["uncertain"] for c in cells), "unit": None,
+                    "source": {"derived": "results.other_detail"}, "derived": True}
     results["other"] = row
 
 
@@ -137,8 +173,8 @@ def map_table4(table: Table) -> dict[str, Any] | None:
     grid = table.grid(repeat_spans=False)
     for r in range(len(grid) - 1, -1, -1):
         cells = [c for c in grid[r] if c is not None]
-        if len(cells) >= 15 and all(_is_number_like(c.text) for c in cells[-15:]):
-            values = [cell_value(c.text, c.source()) for c in cells[-15:]]
-            return {g: dict(zip(T4_COLUMNS, values[i * 5 : i * 5 + 5], strict=True))
-                    for i, g in enumerate(T4_GROUPS)}
+        if len(cells) >= rt.T4_CELLS and all(is_number_like(c.text) for c in cells[-rt.T4_CELLS :]):
+            values = [cell_value(c.text, c.source()) for c in cells[-rt.T4_CELLS :]]
+            n = len(T4_COLUMNS)
+            return {g: dict(zip(T4_COLUMNS, values[i * n : i * n + n], strict=True)) for i, g in enumerate(T4_GROUPS)}
     return None

@@ -1,47 +1,88 @@
-"""Arithmetic identities of schema §6 run on mapped tables; failures are reported, never fatal."""
+"""Arithmetic identities of schema §6 and the prose-vs-table check, run on mapped tables.
+
+Failures are warnings listing the cells involved; a report is never rejected. Blank and dash cells
+count as 0 inside a check (schema §7); a check touching an uncertain cell is skipped (its number is
+unknown, so neither a pass nor a failure would mean anything).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from parsing.tables import T3_COLUMNS, T4_COLUMNS
+from parsing import rules_tables as rt
+from parsing.normalize import label_key
+from parsing.tree import get_path
 
 Rule = dict[str, Any]
+T3_PARTS = ("results.granted", "results.partial", "results.withheld", "results.unable", "results.not_processed")
 
 
 def _value(cell: dict[str, Any] | None) -> float:
-    """A cell's number for identity checks: blank and dash count as 0 here only (schema §7)."""
     return (cell or {}).get("value") or 0
 
 
-def _check(rule: str, severity: str, cells: list[str], expected: float, actual: float) -> Rule | None:
+def _uncertain(cells: list[dict[str, Any] | None]) -> bool:
+    return any(c is None or c.get("uncertain") for c in cells)
+
+
+def _check(rule: str, severity: str, names: list[str], parts: list[dict[str, Any] | None],
+           total: dict[str, Any] | None) -> Rule | None:
+    """Fails when the parts do not add up to the total; names = part cells then the total cell."""
+    if _uncertain([*parts, total]):
+        return None
+    expected, actual = sum(_value(c) for c in parts), _value(total)
     if abs(expected - actual) < 1e-6:
         return None
-    return {"rule": rule, "severity": severity, "cells": cells, "expected": expected, "actual": actual,
-            "message": f"{rule}: {' + '.join(cells[:-1])} = {expected}, {cells[-1]} = {actual}"}
+    return {"rule": rule, "severity": severity, "cells": names, "expected": expected, "actual": actual,
+            "message": f"{rule}: {' + '.join(names[:-1])} = {expected:g}, {names[-1]} = {actual:g}"}
 
 
 def table3_rules(t3: dict[str, Any]) -> list[Rule]:
-    """T3-COL (official) per column and T3-ROW (implied) per printed row."""
+    """T3-COL (official) per column, T3-RES (implied) per column, T3-ROW (implied) per printed row."""
     out: list[Rule | None] = []
-    total = t3.get("results", {}).get("total")
-    if all(k in t3 for k in ("new_received", "carried_over", "carried_forward")) and total:
-        for c in T3_COLUMNS:
-            lhs = _value(t3["new_received"][c]) + _value(t3["carried_over"][c])
-            rhs = _value(total[c]) + _value(t3["carried_forward"][c])
-            names = [f"table3.new_received.{c}", f"table3.carried_over.{c}", f"table3.results.total.{c}",
-                     f"table3.carried_forward.{c}"]
-            out.append(_check("T3-COL", "official", names, lhs, rhs))
+    for c in rt.T3_COLUMNS:
+        out.append(_column_rule(t3, c))
+        out.append(_results_rule(t3, c))
     for path, row in _rows(t3, "table3"):
         if row["total"].get("blank"):  # blank means unknown: a blank total is not checked (schema §6)
             continue
-        parts = sum(_value(row[c]) for c in T3_COLUMNS[:-1])
-        names = [f"{path}.{c}" for c in T3_COLUMNS]
-        out.append(_check("T3-ROW", "implied", names, parts, _value(row["total"])))
+        names = [f"{path}.{c}" for c in rt.T3_COLUMNS]
+        out.append(_check("T3-ROW", "implied", names, [row[c] for c in rt.T3_COLUMNS[:-1]], row["total"]))
     return [r for r in out if r]
 
 
+def _column_rule(t3: dict[str, Any], col: str) -> Rule | None:
+    """T3-COL: new_received + carried_over == results.total + carried_forward (the printed 勾稽关系)."""
+    paths = ("new_received", "carried_over", "results.total", "carried_forward")
+    cells = [get_path(t3, f"{p}.{col}") for p in paths]
+    if _uncertain(cells):
+        return None
+    lhs, rhs = _value(cells[0]) + _value(cells[1]), _value(cells[2]) + _value(cells[3])
+    if abs(lhs - rhs) < 1e-6:
+        return None
+    names = [f"table3.{p}.{col}" for p in paths]
+    return {"rule": "T3-COL", "severity": "official", "cells": names, "expected": lhs, "actual": rhs,
+            "message": f"T3-COL: {names[0]} + {names[1]} = {lhs:g}, {names[2]} + {names[3]} = {rhs:g}"}
+
+
+def _results_rule(t3: dict[str, Any], col: str) -> Rule | None:
+    total = get_path(t3, f"results.total.{col}")
+    if total is None or total.get("blank"):
+        return None
+    names: list[str] = []
+    parts: list[dict[str, Any] | None] = []
+    for prefix in (*T3_PARTS, "results.other_detail" if get_path(t3, "results.other_detail") else "results.other"):
+        node = get_path(t3, prefix)
+        for path, row in _rows(node, f"table3.{prefix}") if isinstance(node, dict) else []:
+            names.append(f"{path}.{col}")
+            parts.append(row[col])
+    if all(p is None or p.get("blank") for p in parts):  # an unfilled column is unknown (上海 2019), not 0
+        return None
+    return _check("T3-RES", "implied", [*names, f"table3.results.total.{col}"], parts, total)
+
+
 def _rows(node: dict[str, Any], path: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every printed ROW under ``node`` (a ROW is a dict whose "total" is a CELL); derived rows skipped."""
     if "total" in node and isinstance(node["total"], dict) and "value" in node["total"]:
         return [] if any(cell.get("derived") for cell in node.values()) else [(path, node)]
     found: list[tuple[str, dict[str, Any]]] = []
@@ -57,7 +98,27 @@ def table4_rules(t4: dict[str, Any]) -> list[Rule]:
     for group, cells in t4.items():
         if cells["total"].get("blank"):
             continue
-        parts = sum(_value(cells[c]) for c in T4_COLUMNS[:-1])
-        names = [f"table4.{group}.{c}" for c in T4_COLUMNS]
-        out.append(_check("T4-SUM", "implied", names, parts, _value(cells["total"])))
+        names = [f"table4.{group}.{c}" for c in rt.T4_COLUMNS]
+        out.append(_check("T4-SUM", "implied", names, [cells[c] for c in rt.T4_COLUMNS[:-1]], cells["total"]))
     return [r for r in out if r]
+
+
+def text_rules(prose: str, record: dict[str, Any]) -> list[Rule]:
+    """TEXT (soft): figures quoted in the prose ("共受理政府信息公开申请21件") against their table cell."""
+    key = label_key(prose)
+    out: list[Rule] = []
+    quoted: list[tuple[str, int]] = []
+    for pattern, cell_path in rt.PROSE_FIGURES:
+        quoted.extend((cell_path, int(m.group("n"))) for m in pattern.finditer(key))
+    for pattern, cell_paths in rt.PROSE_NONE:
+        if pattern.search(key):
+            quoted.extend((p, 0) for p in cell_paths)
+    for cell_path, number in dict(quoted).items():
+        cell = get_path(record, cell_path)
+        if cell is None or cell.get("uncertain") or cell.get("blank"):
+            continue
+        actual = _value(cell)
+        if actual != number:
+            out.append({"rule": "TEXT", "severity": "soft", "cells": [cell_path], "expected": number,
+                        "actual": actual, "message": f"TEXT: prose says {number}, {cell_path} = {actual:g}"})
+    return out

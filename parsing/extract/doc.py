@@ -1,4 +1,5 @@
-"""Old Word / WPS (.doc, OLE2) extractor: ``antiword -m UTF-8.txt`` first, LibreOffice txt conversion second."""
+"""Old Word / WPS (.doc, OLE2) extractor: LibreOffice converts to .docx (real tables with merged cells, read
+by the DOCX extractor); ``antiword -m UTF-8.txt`` text when LibreOffice is missing or fails; LibreOffice txt last."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from crawler.errors import ParseError
+from parsing.extract import docx
 from parsing.types import Extraction
 
 TIMEOUT_SECONDS = 60
@@ -16,20 +18,30 @@ ANTIWORD_ARGS = ["-m", "UTF-8.txt", "-w", "0"]
 
 
 def extract(data: bytes) -> Extraction:
-    """Text of a .doc/.wps file (no tables yet: antiword flattens them into text)."""
+    """Text and tables of a .doc/.wps file (tables only through the LibreOffice .docx conversion)."""
     if not data:
         raise ParseError("empty DOC document")
     tried: list[str] = []
     with tempfile.TemporaryDirectory(prefix="nianbao-doc-") as tmp:
         path = Path(tmp) / "input.doc"
         path.write_bytes(data)
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        converted = _run_soffice_docx(soffice, path, Path(tmp), tried) if soffice else None
+        if converted is not None:
+            try:
+                extraction = docx.extract(converted)
+            except ParseError as exc:
+                tried.append(f"soffice docx: {exc}")
+            else:
+                extraction.source_kind = "doc"
+                extraction.meta["converter"] = "soffice-docx"
+                return extraction
         if shutil.which("antiword"):
             text = _run_antiword(path, tried)
             if text.strip():
                 return Extraction(text=text, source_kind="doc", meta={"converter": "antiword"})
         else:
             tried.append("antiword: not installed (Debian package antiword)")
-        soffice = shutil.which("soffice") or shutil.which("libreoffice")
         if soffice:
             text = _run_soffice(soffice, path, Path(tmp), tried)
             if text.strip():
@@ -85,3 +97,17 @@ def _run_soffice(soffice: str, path: Path, tmp: Path, tried: list[str]) -> str:
         tried.append("soffice: produced no output")
         return ""
     return out.read_text(encoding="utf-8-sig", errors="replace")
+
+
+def _run_soffice_docx(soffice: str, path: Path, tmp: Path, tried: list[str]) -> bytes | None:
+    """The .docx LibreOffice makes of ``path`` (None when the conversion fails, with the reason in tried)."""
+    outdir = tmp / "docx"
+    args = [soffice, f"-env:UserInstallation={(tmp / 'lo-profile').as_uri()}", "--headless", "--norestore",
+            "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(outdir), str(path)]
+    if _run(args, tried, "soffice docx") is None:
+        return None
+    out = outdir / "input.docx"
+    if not out.exists():
+        tried.append("soffice docx: produced no output")
+        return None
+    return out.read_bytes()

@@ -8,6 +8,7 @@ import pytest
 
 from parsing import parse_document
 from parsing.extract import extract
+from tests.parsing.golden import DOCUMENTS as DOCS
 
 CORPUS = [
     # path, unit_name, unit_level, year, fee_collected_yuan
@@ -19,8 +20,8 @@ CORPUS = [
 
 
 @pytest.mark.parametrize(("name", "unit", "level", "year", "fee"), CORPUS)
-def test_corpus_report(shared: Path, name: str, unit: str, level: str, year: int, fee: int | None) -> None:
-    result = parse_document((shared / "research-corpus" / name).read_bytes(), filename=name)
+def test_corpus_report(name: str, unit: str, level: str, year: int, fee: int | None) -> None:
+    result = parse_document((DOCS / Path(name).name).read_bytes(), filename=name)
     record = result.record
     assert result.is_report
     assert (record["unit_name"], record["unit_level"], record["report_year"]) == (unit, level, year)
@@ -28,29 +29,29 @@ def test_corpus_report(shared: Path, name: str, unit: str, level: str, year: int
     assert len([k for k in record["sections"] if k.startswith("s")]) == 6
 
 
-def test_pdf_tables_carry_page_and_bbox(shared: Path) -> None:
-    extraction = extract((shared / "research-corpus/pdf/kirogovcompare_hzq2023_working.pdf").read_bytes())
+def test_pdf_tables_carry_page_and_bbox() -> None:
+    extraction = extract((DOCS / "kirogovcompare_hzq2023_working.pdf").read_bytes())
     assert extraction.pages == 5 and len(extraction.tables) >= 3
     cell = extraction.tables[0].rows[0][0]
     assert cell.page is not None and cell.bbox is not None
     assert cell.source()["page"] == cell.page
 
 
-def test_shanghai_html_published_date_and_tables(shared: Path) -> None:
-    data = (shared / "research-corpus/html/shanghai-szfbgt_2019_report_fullhtml.html").read_bytes()
+def test_shanghai_html_published_date_and_tables() -> None:
+    data = (DOCS / "shanghai-szfbgt_2019_report_fullhtml.html").read_bytes()
     extraction = extract(data)
     assert extraction.meta["发布日期"] == "2020-01-31"
     assert len(extraction.tables) == 3
     assert parse_document(data).record["published_at"] == "2020-01-31"
 
 
-def test_trs_list_page_is_not_a_report(shared: Path) -> None:
-    data = (shared / "research-corpus/html/zhangshu_2017_list_trs-createPageHTML.html").read_bytes()
+def test_trs_list_page_is_not_a_report() -> None:
+    data = (DOCS / "zhangshu_2017_list_trs-createPageHTML.html").read_bytes()
     assert not parse_document(data).is_report
 
 
-def test_shanghai_table3_blank_total_stays_null(shared: Path) -> None:
-    data = (shared / "research-corpus/html/shanghai-szfbgt_2019_report_fullhtml.html").read_bytes()
+def test_shanghai_table3_blank_total_stays_null() -> None:
+    data = (DOCS / "shanghai-szfbgt_2019_report_fullhtml.html").read_bytes()
     record = parse_document(data).record
     t3 = record["table3"]
     assert t3["new_received"]["total"]["value"] == 859 and t3["carried_over"]["total"]["value"] == 18
@@ -61,8 +62,8 @@ def test_shanghai_table3_blank_total_stays_null(shared: Path) -> None:
     assert record["validation"] == []
 
 
-def test_hangzhou_2021_table3_other_is_sum_of_three_rows(shared: Path) -> None:
-    data = (shared / "research-corpus/html/fixture_hangzhou-style_2025_2021fmt.html").read_bytes()
+def test_hangzhou_2021_table3_other_is_sum_of_three_rows() -> None:
+    data = (DOCS / "fixture_hangzhou-style_2025_2021fmt.html").read_bytes()
     record = parse_document(data).record
     results = record["table3"]["results"]
     assert set(results["other_detail"]) == {"no_correction", "fee_unpaid", "other"}
@@ -71,8 +72,8 @@ def test_hangzhou_2021_table3_other_is_sum_of_three_rows(shared: Path) -> None:
     assert record["format_version"] == "gov2021" and record["validation"] == []
 
 
-def test_hongze_2023_table4_totals_fail_t4_sum(shared: Path) -> None:
-    record = parse_document((shared / "research-corpus/pdf/kirogovcompare_hzq2023_working.pdf").read_bytes()).record
+def test_hongze_2023_table4_totals_fail_t4_sum() -> None:
+    record = parse_document((DOCS / "kirogovcompare_hzq2023_working.pdf").read_bytes()).record
     review = record["table4"]["review"]
     assert [review[k]["value"] for k in ("upheld", "corrected", "other", "pending", "total")] == [10, 1, 0, 0, 0]
     failed = {(v["rule"], v["cells"][-1]) for v in record["validation"]}
