@@ -1,15 +1,25 @@
 # nianbao — two entry points: `make demo` and `make test`. Both install what they need first.
 VENV      ?= .venv
+# pywb (GPL-3.0, replay only) pins redis==2.10.6, which breaks scrapy-redis: it gets a venv of its own.
+PYWB_VENV ?= .venv-pywb
 PY        := $(VENV)/bin/python
 PACKAGES  := crawler spiders archive storage parsing web sampleweb
 
-.PHONY: demo test lint typecheck system-deps services clean
+.PHONY: demo test lint typecheck system-deps services clean .venv-pywb
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q -U pip
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
+
+$(PYWB_VENV)/.installed:
+	python3 -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/python -m pip install -q -U pip
+	$(PYWB_VENV)/bin/python -m pip install -q pywb
+	touch $@
+
+.venv-pywb: $(PYWB_VENV)/.installed
 
 system-deps:
 	scripts/install-system-deps
@@ -27,7 +37,7 @@ typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy $(PACKAGES)
 
 # pytest's exit code is also written to .pytest-exit so that .ci/run can exit with it (make itself says 2).
-test: system-deps services $(VENV)/.installed lint typecheck
+test: system-deps services $(VENV)/.installed $(PYWB_VENV)/.installed lint typecheck
 	$(VENV)/bin/pytest; rc=$$?; echo $$rc > .pytest-exit; exit $$rc
 
 clean:

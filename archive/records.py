@@ -35,6 +35,7 @@ from crawler.errors import ArchiveError
 
 WARC_VERSION = "WARC/1.1"
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 ORIG_TRANSFER_ENCODING = "X-Archive-Orig-Transfer-Encoding"
 
 _CONTENT_TYPES = {
@@ -65,12 +66,16 @@ class HttpExchange:
 
 @dataclass(frozen=True)
 class OriginalCapture:
-    """The earlier response record a revisit points at; ``payload_sha256`` is the hex digest."""
+    """The earlier response record a revisit points at; ``payload_sha256`` is the hex digest.
+
+    ``profile`` is the revisit profile: identical payload digest (dedup) or server-not-modified (a 304).
+    """
 
     record_id: str
     url: str
     date: datetime
     payload_sha256: str
+    profile: str = REVISIT_PROFILE
 
 
 def payload_sha256(body: bytes) -> str:
@@ -190,7 +195,7 @@ class RecordBuilder:
         self, ex: HttpExchange, record_id: str, *, refers_to: OriginalCapture, concurrent_to: str | None
     ) -> ArcWarcRecord:
         headers = self._warc_headers("revisit", record_id, ex.sent_at, ex.url, ex.ip_address, concurrent_to)
-        headers.add_header("WARC-Profile", REVISIT_PROFILE)
+        headers.add_header("WARC-Profile", refers_to.profile)
         headers.add_header("WARC-Refers-To", refers_to.record_id)
         headers.add_header("WARC-Refers-To-Target-URI", refers_to.url)
         headers.add_header("WARC-Refers-To-Date", warc_date(refers_to.date))

@@ -1,7 +1,8 @@
-"""WARC file ownership: gzip-per-record appends, warcinfo, fsync, rotation, `.open` → `.warc.gz`, repair."""
+"""WARC file ownership: gzip-per-record appends, warcinfo, fsync, rotation, `.open` → `.warc.gz`, file locks."""
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import socket
@@ -25,7 +26,6 @@ logger = logging.getLogger(__name__)
 OPEN_SUFFIX = ".open"
 WARC_SUFFIX = ".warc.gz"
 _GZIP_LEVEL = 6
-_REPAIR_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,10 @@ class WarcWriter:
     fsynced — when it reaches ``max_size`` or on ``close()``. A batch never straddles two files: when
     it would push a file that already holds records past ``max_size``, the file is finished first.
     One lock serialises writers; use one WarcWriter per process and directory.
+
+    While a file is open the writer holds an exclusive ``flock`` on it (taken before the file gets its
+    ``.open`` name), so ``archive.repair.repair_open_files`` can tell a live file from a crashed one.
+    ``on_finish`` is called with the path of each finished file (e.g. to index it); its errors are logged.
     """
 
     def __init__(
@@ -77,6 +81,7 @@ class WarcWriter:
         info: dict[str, str] | None = None,
         clock: Callable[[], datetime] = _utc_now,
         builder: RecordBuilder | None = None,
+        on_finish: Callable[[Path], object] | None = None,
     ) -> None:
         self._directory = Path(directory)
         self._directory.mkdir(parents=True, exist_ok=True)
@@ -92,6 +97,7 @@ class WarcWriter:
         self._holds_records = False
         self._serial = 0
         self._closed = False
+        self._on_finish = on_finish
 
     @property
     def builder(self) -> RecordBuilder:
@@ -152,20 +158,14 @@ class WarcWriter:
         while True:
             name = f"{self._prefix}-{stamp}-{self._serial:05d}{WARC_SUFFIX}"
             self._serial += 1
-            path = self._directory / (name + OPEN_SUFFIX)
-            if (self._directory / name).exists():
-                continue
-            try:
-                self._file = open(path, "xb")  # kept open across write() calls
-            except FileExistsError:
-                continue
-            except OSError as exc:
-                raise ArchiveError(f"cannot create file={path}: {exc}") from exc
-            break
+            if not (self._directory / name).exists() and not (self._directory / (name + OPEN_SUFFIX)).exists():
+                self._file = _create_locked(self._directory, name)
+                if self._file is not None:
+                    break
         self._name, self._size, self._holds_records = name, 0, False
         warcinfo = self._builder.warcinfo(name, self._info, date=now)
         self._append([gzip_member(record_bytes(warcinfo))], [""])
-        _fsync_directory(self._directory)
+        fsync_directory(self._directory)
         logger.info("event=warc_opened file=%s", name)
 
     def _append(self, members: list[bytes], ids: list[str]) -> list[RecordLocation]:
@@ -207,64 +207,37 @@ class WarcWriter:
             os.fsync(file.fileno())
             file.close()
             os.rename(open_path, self._directory / self._name)
-            _fsync_directory(self._directory)
+            fsync_directory(self._directory)
         except OSError as exc:
             raise ArchiveError(f"cannot finish file={open_path}: {exc}") from exc
         logger.info("event=warc_closed file=%s size=%d", self._name, self._size)
-
-
-def repair_open_files(directory: Path) -> list[Path]:
-    """Finish ``*.warc.gz.open`` files left by a crash: keep whole gzip members, rename to ``.warc.gz``.
-
-    A torn last member (or trailing garbage) is truncated away. A file without one complete member is
-    deleted. Run it before any writer starts on ``directory``: it would cut a live writer's file.
-    """
-    repaired = []
-    for open_path in sorted(Path(directory).glob(f"*{WARC_SUFFIX}{OPEN_SUFFIX}")):
-        final = open_path.with_name(open_path.name[: -len(OPEN_SUFFIX)])
-        if final.exists():
-            raise ArchiveError(f"cannot repair file={open_path}: {final.name} already exists")
-        keep = complete_members_size(open_path)
-        size = open_path.stat().st_size
-        if keep == 0:
-            open_path.unlink()
-            logger.warning("event=warc_repair_deleted file=%s size=%d", open_path.name, size)
-            continue
-        with open(open_path, "r+b") as file:
-            file.truncate(keep)
-            file.flush()
-            os.fsync(file.fileno())
-        os.rename(open_path, final)
-        repaired.append(final)
-        logger.warning("event=warc_repaired file=%s kept=%d dropped=%d", final.name, keep, size - keep)
-    _fsync_directory(Path(directory))
-    return repaired
-
-
-def complete_members_size(path: Path) -> int:
-    """Byte length of the longest prefix of ``path`` made of complete, CRC-checked gzip members."""
-    good = offset = 0
-    data = b""
-    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
-    with open(path, "rb") as file:
-        while True:
-            if not data:
-                data = file.read(_REPAIR_CHUNK)
-                if not data:
-                    return good
+        if self._on_finish is not None:
             try:
-                decompressor.decompress(data, _REPAIR_CHUNK)
-            except zlib.error:
-                return good
-            rest = decompressor.unused_data if decompressor.eof else decompressor.unconsumed_tail
-            offset += len(data) - len(rest)
-            data = rest
-            if decompressor.eof:
-                good = offset
-                decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+                self._on_finish(self._directory / self._name)
+            except (ArchiveError, OSError) as exc:
+                logger.error("event=warc_on_finish_failed file=%s reason=%s", self._name, exc)
 
 
-def _fsync_directory(directory: Path) -> None:
+def _create_locked(directory: Path, name: str) -> BinaryIO | None:
+    """Create ``name.open`` already flock-ed: made under a hidden name, locked, then renamed (None: taken)."""
+    hidden = directory / f".{name}{OPEN_SUFFIX}.new"
+    try:
+        file = open(hidden, "xb")  # kept open across write() calls
+    except FileExistsError:
+        return None
+    except OSError as exc:
+        raise ArchiveError(f"cannot create file={hidden}: {exc}") from exc
+    try:
+        fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.rename(hidden, directory / (name + OPEN_SUFFIX))
+    except OSError as exc:
+        file.close()
+        hidden.unlink(missing_ok=True)
+        raise ArchiveError(f"cannot lock and name file={name}{OPEN_SUFFIX}: {exc}") from exc
+    return file
+
+
+def fsync_directory(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)

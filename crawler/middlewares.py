@@ -11,12 +11,20 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Response
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
+from warcio.recordloader import ArcWarcRecord
 
-from archive.records import HttpExchange, OriginalCapture, RecordBuilder, payload_sha256
-from archive.writer import WarcWriter
+from archive.cdxj import index_directory, write_index
+from archive.page_metadata import decode_content, is_html, metadata_fields, page_links
+from archive.records import NOT_MODIFIED_PROFILE, HttpExchange, OriginalCapture, RecordBuilder, payload_sha256
+from archive.repair import repair_open_files
+from archive.replay import ArchivedResponse, archived_response
+from archive.writer import RecordLocation, WarcWriter
 from crawler.config import Config
-from storage.catalog import CaptureRow, Catalog
+from crawler.errors import ArchiveError
+from spiders.discovery import ATTACHMENT_EXT
+from storage.catalog import CaptureRow, Catalog, StoredCapture
 from storage.db import open_catalogue
 from storage.reports import as_utc
 
@@ -24,6 +32,12 @@ logger = logging.getLogger(__name__)
 
 SENT_AT = "nianbao_sent_at"
 CAPTURE_ID = "nianbao_capture_id"
+# Set by spiders: fetch without If-None-Match / If-Modified-Since (list pages), and the discovery rule.
+ALWAYS_FETCH = "nianbao_always_fetch"
+RULE = "nianbao_rule"
+# Set here: the earlier capture a conditional request revalidates.
+REVALIDATES = "nianbao_revalidates"
+REVISIT_FLAG = "nianbao-revisit"
 
 
 class ProxyMiddleware:
@@ -47,7 +61,16 @@ class WarcRecorderMiddleware:
     """Writes every request/response pair (each redirect hop) to the WARC and the catalogue.
 
     Sits at 950, nearest the downloader, so bodies are still content-encoded and every redirect hop
-    passes through. A payload archived before (any crawl, any site) becomes a `revisit` record.
+    passes through. A payload archived before (any crawl, any site) becomes a `revisit` record; an
+    HTML page also gets a `metadata` record of its links (archive.page_metadata).
+
+    Re-crawls are conditional: a GET for a URL with an earlier 200 capture carries that capture's
+    ETag / Last-Modified, unless the request is flagged ``meta["nianbao_always_fetch"]`` (list pages).
+    A 304 is archived as a server-not-modified `revisit` and replaced, for the rest of the chain and
+    the spider, by the archived response (status 200, flag ``nianbao-revisit``).
+
+    At spider start, `.open` WARC files left by a crashed crawl are repaired, and finished files get
+    their CDXJ index (archive.cdxj) if they lack one; each file is indexed as it closes.
     """
 
     def __init__(self, crawler: Crawler, config: Config) -> None:
@@ -60,19 +83,40 @@ class WarcRecorderMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcRecorderMiddleware:
         mw = cls(crawler, Config.from_settings(crawler.settings))
+        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
+
+    def spider_opened(self, spider: Spider) -> None:
+        warc_dir = self.config.warc_dir
+        warc_dir.mkdir(parents=True, exist_ok=True)
+        for path in repair_open_files(warc_dir):
+            logger.warning("event=warc_repaired_at_start file=%s", path.name)
+        index_directory(warc_dir, only_missing=True)
 
     def _writer(self, spider: Spider) -> WarcWriter:
         if self.writer is None:
             site = getattr(spider, "site", None)
             self.writer = WarcWriter(
                 self.config.warc_dir, prefix=f"nianbao-{getattr(site, 'id', spider.name)}",
-                max_size=self.config.warc_max_size, info=_warcinfo(spider, self.config))
+                max_size=self.config.warc_max_size, info=_warcinfo(spider, self.config), on_finish=write_index)
         return self.writer
 
     def process_request(self, request: Request) -> None:
         request.meta[SENT_AT] = datetime.now(UTC)
+        earlier = request.meta.get(REVALIDATES)
+        if isinstance(earlier, StoredCapture) and earlier.url != request.url:  # a redirect hop copied them
+            del request.meta[REVALIDATES]
+            _drop_conditionals(request)
+        if REVALIDATES in request.meta or not _may_revalidate(request):
+            return
+        source = self.catalog.latest_ok_capture(request.url)
+        if source is not None and (source.etag or source.last_modified):
+            if source.etag:
+                request.headers[b"If-None-Match"] = source.etag
+            if source.last_modified:
+                request.headers[b"If-Modified-Since"] = source.last_modified
+            request.meta[REVALIDATES] = source
 
     @staticmethod
     def _crawl_id(spider: Spider) -> int:
@@ -81,7 +125,14 @@ class WarcRecorderMiddleware:
             raise NotConfigured("WarcRecorderMiddleware needs crawler.extensions.CrawlRecorder (EXTENSIONS)")
         return int(crawl_id)
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        source = request.meta.get(REVALIDATES)
+        if response.status == 304 and isinstance(source, StoredCapture) and source.url == request.url:
+            return self._not_modified(request, response, source)
+        self._record(request, response)
+        return response
+
+    def _record(self, request: Request, response: Response) -> None:
         spider = self.crawler.spider
         assert spider is not None
         exchange = _exchange(request, response)
@@ -89,17 +140,64 @@ class WarcRecorderMiddleware:
         original = self.catalog.original_record(digest)
         refers = None if original is None else OriginalCapture(
             original.record_id, original.url, as_utc(original.captured_at), digest)
+        records = list(self.builder.capture(exchange, refers_to=refers))
+        records += self._page_metadata(request, response, exchange, records[1])
+        _, location, *_ = self._writer(spider).write(records)
+        request.meta[CAPTURE_ID] = self.catalog.record_capture(_capture_row(
+            self._crawl_id(spider), exchange, response, location, digest, "response" if refers is None else "revisit"))
+
+    def _not_modified(self, request: Request, response: Response, source: StoredCapture) -> Request | Response:
+        """Archive the 304 as a revisit and hand on the archived response; re-fetch if it cannot be read."""
+        assert source.payload_sha256 is not None
+        spider = self.crawler.spider
+        assert spider is not None
+        original = self.catalog.original_record(source.payload_sha256)
+        try:
+            if original is None:
+                raise ArchiveError(f"no response record holds payload={source.payload_sha256}")
+            archived = archived_response(self.config.warc_dir, (source.warc_file, source.warc_offset),
+                                         (original.warc_file, original.warc_offset), source.payload_sha256)
+        except ArchiveError as exc:
+            logger.error("event=revisit_unreadable url=%s reason=%s; fetching again", request.url, exc)
+            self._record(request, response)
+            retry = request.replace(dont_filter=True)
+            retry.meta[ALWAYS_FETCH] = True
+            retry.meta.pop(REVALIDATES, None)
+            _drop_conditionals(retry)
+            return retry
+        exchange = _exchange(request, response)
+        refers = OriginalCapture(original.record_id, original.url, as_utc(original.captured_at),
+                                 source.payload_sha256, profile=NOT_MODIFIED_PROFILE)
         _, location = self._writer(spider).write(list(self.builder.capture(exchange, refers_to=refers)))
-        headers = response.headers
-        request.meta[CAPTURE_ID] = self.catalog.record_capture(CaptureRow(
-            crawl_id=self._crawl_id(spider), url=response.url,
-            captured_at=exchange.sent_at, http_status=response.status,
-            record_type="response" if original is None else "revisit", warc_file=location.filename,
-            warc_offset=location.offset, warc_length=location.length, warc_record_id=location.record_id,
-            payload_sha256=digest, payload_size=len(response.body),
-            media_type=_header(headers, b"Content-Type"), etag=_header(headers, b"ETag"),
-            last_modified=_header(headers, b"Last-Modified")))
-        return response
+        rebuilt = _rebuilt_response(request, response, archived)
+        request.meta[CAPTURE_ID] = self.catalog.record_capture(_capture_row(
+            self._crawl_id(spider), exchange, response, location, source.payload_sha256, "revisit",
+            media_type=_header(rebuilt.headers, b"Content-Type"), fallback=source))
+        self._stats_inc("nianbao/revisit_not_modified")
+        return rebuilt
+
+    def _page_metadata(
+        self, request: Request, response: Response, exchange: HttpExchange, response_record: ArcWarcRecord
+    ) -> list[ArcWarcRecord]:
+        """The `metadata` record of an HTML 200 page (none for other responses)."""
+        if response.status != 200 or not is_html(_header(response.headers, b"Content-Type")):
+            return []
+        try:
+            body = decode_content(response.body, _header(response.headers, b"Content-Encoding"))
+        except ArchiveError as exc:
+            logger.warning("event=metadata_skipped url=%s reason=%s", request.url, exc)
+            return []
+        links = page_links(request.url, body, _header(response.headers, b"Content-Type"))
+        fields = metadata_fields(links, is_attachment=_is_attachment,
+                                 rule=request.meta.get(RULE) or request.cb_kwargs.get("rule"),
+                                 via=_header(request.headers, b"Referer"),
+                                 callback=getattr(request.callback, "__name__", None))
+        concurrent = str(response_record.rec_headers.get_header("WARC-Record-ID"))
+        return [self.builder.metadata(request.url, exchange.sent_at, fields, concurrent_to=concurrent)]
+
+    def _stats_inc(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key)
 
     def process_exception(self, request: Request, exception: BaseException) -> None:
         """Failed downloads are counted and the first reason kept for the Crawl row; Scrapy retries."""
@@ -113,6 +211,44 @@ class WarcRecorderMiddleware:
     def spider_closed(self, spider: Spider) -> None:
         if self.writer is not None:
             self.writer.close()
+
+
+def _may_revalidate(request: Request) -> bool:
+    if request.method != "GET" or request.meta.get(ALWAYS_FETCH):
+        return False
+    return b"If-None-Match" not in request.headers and b"If-Modified-Since" not in request.headers
+
+
+def _drop_conditionals(request: Request) -> None:
+    for name in (b"If-None-Match", b"If-Modified-Since"):
+        request.headers.pop(name, None)
+
+
+def _is_attachment(url: str) -> bool:
+    return bool(ATTACHMENT_EXT.search(urlsplit(url).path))
+
+
+def _rebuilt_response(request: Request, response: Response, archived: ArchivedResponse) -> Response:
+    headers = Headers()
+    for name, value in archived.headers:
+        headers.appendlist(name, value)
+    cls = responsetypes.from_args(headers=headers, url=request.url, body=archived.body)
+    return cls(url=request.url, status=archived.status, headers=headers, body=archived.body,
+               flags=[REVISIT_FLAG], request=request, protocol=response.protocol, ip_address=response.ip_address)
+
+
+def _capture_row(
+    crawl_id: int, ex: HttpExchange, response: Response, location: RecordLocation, digest: str, record_type: str,
+    *, media_type: str | None = None, fallback: StoredCapture | None = None,
+) -> CaptureRow:
+    headers = response.headers
+    return CaptureRow(
+        crawl_id=crawl_id, url=response.url, captured_at=ex.sent_at, http_status=response.status,
+        record_type=record_type, warc_file=location.filename, warc_offset=location.offset,
+        warc_length=location.length, warc_record_id=location.record_id, payload_sha256=digest,
+        payload_size=len(response.body), media_type=media_type or _header(headers, b"Content-Type"),
+        etag=_header(headers, b"ETag") or (fallback.etag if fallback else None),
+        last_modified=_header(headers, b"Last-Modified") or (fallback.last_modified if fallback else None))
 
 
 def _exchange(request: Request, response: Response) -> HttpExchange:

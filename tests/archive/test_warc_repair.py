@@ -6,7 +6,8 @@ from pathlib import Path
 
 from archive.reader import iter_records
 from archive.records import RecordBuilder
-from archive.writer import WarcWriter, repair_open_files
+from archive.repair import repair_open_files
+from archive.writer import WarcWriter
 from tests.archive.warc_helpers import counting_ids, make_exchange, read_all, ticking_clock, warcio_check
 
 
@@ -69,3 +70,27 @@ def test_finished_files_are_left_alone(tmp_path: Path) -> None:
     before = {p: p.read_bytes() for p in tmp_path.iterdir()}
     assert repair_open_files(tmp_path) == []
     assert {p: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_a_live_writers_file_is_left_alone(tmp_path: Path) -> None:
+    crashed, _ = _crashed_writer_file(tmp_path / "x")  # the writer is gone: its lock went with it
+    crashed.rename(tmp_path / crashed.name)
+    (tmp_path / "x").rmdir()
+    with WarcWriter(tmp_path, prefix="live", clock=ticking_clock()) as live:
+        live.write(list(live.builder.capture(make_exchange())))
+        live_path = live.current_path
+        assert live_path is not None
+        size = live_path.stat().st_size
+
+        repaired = repair_open_files(tmp_path)
+
+        assert repaired == [tmp_path / crashed.name.removesuffix(".open")]
+        assert live_path.exists() and live_path.stat().st_size == size
+        live.write(list(live.builder.capture(make_exchange())))
+    assert warcio_check(live_path.with_name(live_path.name.removesuffix(".open"))) == 0
+
+
+def test_no_hidden_file_is_left_by_a_writer(tmp_path: Path) -> None:
+    with WarcWriter(tmp_path, clock=ticking_clock()) as writer:
+        writer.write(list(writer.builder.capture(make_exchange())))
+    assert [p.name.startswith(".") for p in tmp_path.iterdir()] == [False]
