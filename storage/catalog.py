@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -51,6 +52,34 @@ class OriginalRecord:
     captured_at: datetime
     warc_file: str
     warc_offset: int
+
+
+@dataclass(frozen=True)
+class StoredCapture:
+    """A capture row as the archive sees it: where its record is and what it should hold."""
+
+    id: int
+    crawl_id: int
+    url: str
+    captured_at: datetime
+    http_status: int
+    record_type: str
+    warc_file: str
+    warc_offset: int
+    warc_length: int
+    warc_record_id: str
+    payload_sha256: str | None
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True)
+class PageRow:
+    """A document of the catalogue as a WACZ page entry: URL, title and when it was captured."""
+
+    url: str
+    title: str | None
+    captured_at: datetime
 
 
 class Catalog:
@@ -128,3 +157,46 @@ class Catalog:
             doc.last_seen_at, doc.last_crawl_id = now, crawl_id
             s.flush()
             return doc.id
+
+    def latest_ok_capture(self, url: str) -> StoredCapture | None:
+        """The newest 200 capture of ``url`` with a payload: its validators drive a conditional re-fetch."""
+        with self.sessions() as s:
+            row = s.scalars(
+                select(Capture)
+                .where(Capture.url == url, Capture.http_status == 200, Capture.payload_sha256.is_not(None))
+                .order_by(Capture.id.desc())
+                .limit(1)
+            ).first()
+            return None if row is None else _stored(row)
+
+    def iter_captures(self, *, crawl_id: int | None = None, site_id: str | None = None) -> Iterator[StoredCapture]:
+        """Every capture (of one crawl or site when given), in id order, streamed."""
+        query = select(Capture).order_by(Capture.id)
+        if crawl_id is not None:
+            query = query.where(Capture.crawl_id == crawl_id)
+        if site_id is not None:
+            query = query.where(Capture.crawl_id.in_(select(Crawl.id).where(Crawl.site_id == site_id)))
+        with self.sessions() as s:
+            for row in s.scalars(query.execution_options(yield_per=500)):
+                yield _stored(row)
+
+    def pages(self, *, crawl_id: int | None = None, site_id: str | None = None) -> list[PageRow]:
+        """Report pages and attachments captured (200, or 304 revalidated) in the crawl or site, newest per URL."""
+        query = (select(Capture.url, Document.title, Capture.captured_at)
+                 .join(Document, Document.url == Capture.url)
+                 .where(Capture.http_status.in_((200, 304))).order_by(Capture.id))
+        if crawl_id is not None:
+            query = query.where(Capture.crawl_id == crawl_id)
+        if site_id is not None:
+            query = query.where(Document.site_id == site_id)
+        with self.sessions() as s:
+            latest = {url: PageRow(url, title, at) for url, title, at in s.execute(query).tuples()}
+        return list(latest.values())
+
+
+def _stored(row: Capture) -> StoredCapture:
+    return StoredCapture(
+        id=row.id, crawl_id=row.crawl_id, url=row.url, captured_at=row.captured_at, http_status=row.http_status,
+        record_type=row.record_type, warc_file=row.warc_file, warc_offset=row.warc_offset,
+        warc_length=row.warc_length, warc_record_id=row.warc_record_id, payload_sha256=row.payload_sha256,
+        etag=row.etag, last_modified=row.last_modified)

@@ -133,7 +133,11 @@ class ParseOutcome(Base):
 
 
 class Report(Base):
-    """A report's identity: region code + unit name + statistics year, independent of URL and digest."""
+    """A report's identity: region code + unit name + statistics year, independent of URL and digest.
+
+    Besides the identity it keeps where the report stands now: `status` (current / withdrawn), the page that
+    offers it and the last crawl that found it; the history of those lives in ReportEvent.
+    """
 
     __tablename__ = "reports"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -141,6 +145,11 @@ class Report(Base):
     region_code: Mapped[str] = mapped_column(String(12))
     unit_name: Mapped[str] = mapped_column(String(200))
     report_year: Mapped[int] = mapped_column(Integer)
+    # current / withdrawn
+    status: Mapped[str] = mapped_column(String(20), default="current", server_default="current")
+    page_url: Mapped[str | None] = mapped_column(Text)
+    first_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_offered_crawl_id: Mapped[int | None] = mapped_column(ForeignKey("crawls.id"))
 
     __table_args__ = (
         UniqueConstraint("region_code", "unit_name", "report_year", name="uq_reports_identity"),
@@ -163,3 +172,41 @@ class ReportVersion(Base):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (UniqueConstraint("report_id", "version", name="uq_report_versions_report_version"),)
+
+
+class ReportRendition(Base):
+    """One document (the page, a PDF, a DOCX, 图解…) that renders a report; one of them is authoritative."""
+
+    __tablename__ = "report_renditions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    # the parser's source_kind of the document: html_inline / pdf / docx / doc / wps / …
+    format: Mapped[str | None] = mapped_column(String(20))
+    payload_sha256: Mapped[str | None] = mapped_column(ForeignKey("payloads.sha256"))
+    # True for the rendition whose numbers the report's latest version carries
+    authoritative: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_crawl_id: Mapped[int | None] = mapped_column(ForeignKey("crawls.id"))
+
+    __table_args__ = (UniqueConstraint("report_id", "document_id", name="uq_report_renditions_report_document"),)
+
+
+class ReportEvent(Base):
+    """Something that happened to a report: first_seen, changed, reparsed, withdrawn, restored, republished.
+
+    `changes` lists the cells and fields a new version changed: [{"path", "old", "new"}, …]; `url` and
+    `previous_url` say where a republished report moved.
+    """
+
+    __tablename__ = "report_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    crawl_id: Mapped[int | None] = mapped_column(ForeignKey("crawls.id"))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("report_versions.id"))
+    url: Mapped[str | None] = mapped_column(Text)
+    previous_url: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)

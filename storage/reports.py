@@ -5,15 +5,23 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage import history
 from storage.catalog import SiteRow
-from storage.models import Capture, Document, ParseOutcome, Report, ReportVersion
+from storage.changes import record_changes
+from storage.models import Capture, Document, ParseOutcome, Report, ReportRendition, ReportVersion
+from storage.queries import as_utc, latest_reports
+from storage.search import index_report
+
+__all__ = ["Outcome", "as_utc", "assemble_reports", "has_outcome", "latest_reports", "reassemble_reports",
+           "store_outcome"]
 
 
 @dataclass(frozen=True)
@@ -59,27 +67,88 @@ class _Rendition:
     outcome: ParseOutcome | None
 
 
+@dataclass
+class _Offer:
+    """One page offering a report, with the renditions of it that page and its attachments carry."""
+
+    page: Document
+    group: list[_Rendition]
+    renditions: list[_Rendition]
+    page_record: dict[str, Any]
+
+
 def assemble_reports(
     sessions: sessionmaker[Session], site: SiteRow, crawl_id: int, parser_version: str, now: datetime
 ) -> list[int]:
-    """Turn the report pages seen in a crawl (with their attachments) into report versions.
+    """Turn the report pages seen in a crawl (with their attachments) into report versions and events.
 
     Renditions of one report (the page and its attachments) are grouped by identity; the one with the
     most table cells is authoritative for the numbers, an attachment winning a tie over the page.
+    A report offered again is restored if it was withdrawn; offered on another page, it is republished.
     Returns the ids of the report versions created or confirmed.
     """
     with sessions.begin() as s:
         pages = s.scalars(select(Document).where(
-            Document.site_id == site.id, Document.kind == "page", Document.last_crawl_id == crawl_id)).all()
+            Document.site_id == site.id, Document.kind == "page", Document.last_crawl_id == crawl_id)
+            .order_by(Document.id)).all()
         version_ids = []
-        for page in pages:
-            renditions = _renditions(s, site.id, page, parser_version)
-            page_record = next((r.outcome.record for r in renditions if r.doc is page and r.outcome), None)
-            for identity, group in _group_by_identity(renditions).items():
-                primary = max(group, key=_authority)
-                record = _report_record(primary, page, renditions, page_record or {}, site)
-                version_ids.append(_add_version(s, site, identity, record, primary, parser_version, now))
+        for identity, offers in _offers(s, site.id, pages, parser_version).items():
+            report = _report_for(s, site, identity)
+            offer = _choose(offers, report.page_url)
+            history.note_offered(s, report, offer.page.url, crawl_id, now)
+            version_ids.append(_store_offer(s, site, report, offer, parser_version, now, crawl_id))
         return version_ids
+
+
+def reassemble_reports(sessions: sessionmaker[Session], site: SiteRow, parser_version: str,
+                       now: datetime) -> list[int]:
+    """After a re-parse: rebuild the site's report records from stored documents with `parser_version`.
+
+    A version is added only where the record changed (event `reparsed`); whether a report is offered or
+    withdrawn is left as the crawls found it. Returns the ids of the versions created.
+    """
+    with sessions.begin() as s:
+        pages = s.scalars(select(Document).where(Document.site_id == site.id, Document.kind == "page")
+                          .order_by(Document.id)).all()
+        created = []
+        for identity, offers in _offers(s, site.id, pages, parser_version).items():
+            report = _report_for(s, site, identity)
+            offer = _choose(offers, report.page_url)
+            if report.page_url is None:
+                report.page_url = offer.page.url
+            before = _latest_version(s, report.id)
+            version_id = _store_offer(s, site, report, offer, parser_version, now, None)
+            if before is None or before.id != version_id:
+                created.append(version_id)
+        return created
+
+
+def _offers(s: Session, site_id: str, pages: Sequence[Document], parser_version: str,
+            ) -> dict[tuple[str, int], list[_Offer]]:
+    found: dict[tuple[str, int], list[_Offer]] = defaultdict(list)
+    for page in pages:
+        renditions = _renditions(s, site_id, page, parser_version)
+        page_record = next((r.outcome.record for r in renditions if r.doc is page and r.outcome), None)
+        for identity, group in _group_by_identity(renditions).items():
+            found[identity].append(_Offer(page, group, renditions, page_record or {}))
+    return found
+
+
+def _choose(offers: list[_Offer], known_page_url: str | None) -> _Offer:
+    """The page the report is known on, if it still offers it; else the one with the most numbers."""
+    for offer in offers:
+        if offer.page.url == known_page_url:
+            return offer
+    return max(offers, key=lambda o: (_authority(max(o.group, key=_authority)), -o.page.id))
+
+
+def _store_offer(s: Session, site: SiteRow, report: Report, offer: _Offer, parser_version: str, now: datetime,
+                 crawl_id: int | None) -> int:
+    primary = max(offer.group, key=_authority)
+    record = _report_record(primary, offer.page, offer.renditions, offer.page_record, site)
+    version_id = _add_version(s, report, record, primary, parser_version, now, crawl_id, offer.group)
+    _record_renditions(s, report, offer.group, primary, now, crawl_id)
+    return version_id
 
 
 def _renditions(s: Session, site_id: str, page: Document, parser_version: str) -> list[_Rendition]:
@@ -149,21 +218,34 @@ def _report_record(primary: _Rendition, page: Document, renditions: list[_Rendit
     return record
 
 
-def _add_version(s: Session, site: SiteRow, identity: tuple[str, int], record: dict[str, Any],
-                 primary: _Rendition, parser_version: str, now: datetime) -> int:
+def _report_for(s: Session, site: SiteRow, identity: tuple[str, int]) -> Report:
     unit_name, year = identity
     region = site.region_code or site.id
     report = s.scalars(select(Report).where(
         Report.region_code == region, Report.unit_name == unit_name, Report.report_year == year)).first()
     if report is None:
-        report = Report(site_id=site.id, region_code=region, unit_name=unit_name, report_year=year)
+        report = Report(site_id=site.id, region_code=region, unit_name=unit_name, report_year=year, status="current")
         s.add(report)
         s.flush()
+    return report
+
+
+def _latest_version(s: Session, report_id: int) -> ReportVersion | None:
+    return s.scalars(select(ReportVersion).where(ReportVersion.report_id == report_id)
+                     .order_by(ReportVersion.version.desc()).limit(1)).first()
+
+
+def _add_version(s: Session, report: Report, record: dict[str, Any], primary: _Rendition, parser_version: str,
+                 now: datetime, crawl_id: int | None, group: list[_Rendition]) -> int:
+    """The id of the report's version holding `record`: the latest one if equal, else a new one (plus its event).
+
+    `crawl_id` None means a re-parse: the latest version is not "seen" again and a change is `reparsed`.
+    """
     digest = hashlib.sha256(json.dumps(record, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    latest = s.scalars(select(ReportVersion).where(ReportVersion.report_id == report.id)
-                       .order_by(ReportVersion.version.desc()).limit(1)).first()
+    latest = _latest_version(s, report.id)
     if latest is not None and latest.record_sha256 == digest:
-        latest.last_seen_at = now
+        if crawl_id is not None:
+            latest.last_seen_at = now
         return latest.id
     assert primary.capture.payload_sha256 is not None
     version = ReportVersion(
@@ -172,40 +254,46 @@ def _add_version(s: Session, site: SiteRow, identity: tuple[str, int], record: d
         source_capture_id=primary.capture.id, first_seen_at=now, last_seen_at=now)
     s.add(version)
     s.flush()
+    if latest is None:
+        history.add_event(s, report, "first_seen", now, crawl_id, version_id=version.id, url=record["source_url"])
+    else:
+        changes = record_changes(latest.record, record)
+        if changes or latest.payload_sha256 != version.payload_sha256:
+            history.add_event(s, report, "changed" if crawl_id is not None else "reparsed", now, crawl_id,
+                              version_id=version.id, url=primary.doc.url, changes=changes)
+    index_report(s, report.id, version.id, report.unit_name, _search_text(record, group))
     return version.id
 
 
-def latest_reports(sessions: sessionmaker[Session], *, site: str | None = None, year: int | None = None,
-                   unit: str | None = None) -> list[dict[str, Any]]:
-    """The latest version of each report as the public JSON object (schema §9 plus catalogue keys)."""
-    newest = (select(ReportVersion.report_id, func.max(ReportVersion.version).label("v"))
-              .group_by(ReportVersion.report_id).subquery())
-    query = (select(Report, ReportVersion, Capture)
-             .join(newest, newest.c.report_id == Report.id)
-             .join(ReportVersion, (ReportVersion.report_id == Report.id) & (ReportVersion.version == newest.c.v))
-             .join(Capture, Capture.id == ReportVersion.source_capture_id)
-             .order_by(Report.site_id, Report.report_year, Report.unit_name))
-    if site:
-        query = query.where(Report.site_id == site)
-    if year:
-        query = query.where(Report.report_year == year)
-    if unit:
-        query = query.where(Report.unit_name.contains(unit))
-    with sessions() as s:
-        return [_public_object(r, v, c) for r, v, c in s.execute(query).all()]
+def _search_text(record: dict[str, Any], group: list[_Rendition]) -> str:
+    """The unit, the title and the text of every rendition of the report, each distinct text once."""
+    parts = [report_field(record, "unit_name"), report_field(record, "title")]
+    for r in group:
+        if r.outcome is not None and r.outcome.text and r.outcome.text not in parts:
+            parts.append(r.outcome.text)
+    return "\n".join(p for p in parts if p)
 
 
-def _public_object(report: Report, version: ReportVersion, capture: Capture) -> dict[str, Any]:
-    obj = dict(version.record)
-    obj.update({
-        "site": report.site_id,
-        "version": version.version,
-        "captured_at": as_utc(capture.captured_at).isoformat(),
-        "payload_sha256": version.payload_sha256,
-    })
-    return obj
+def report_field(record: dict[str, Any], key: str) -> str:
+    value = record.get(key)
+    return "" if value is None else str(value)
 
 
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; nianbao stores UTC, so say so."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _record_renditions(s: Session, report: Report, group: list[_Rendition], primary: _Rendition, now: datetime,
+                       crawl_id: int | None) -> None:
+    """Upsert one ReportRendition per document of the group; only `primary` is authoritative."""
+    known = {r.document_id: r for r in s.scalars(select(ReportRendition).where(
+        ReportRendition.report_id == report.id)).all()}
+    for existing in known.values():
+        existing.authoritative = False
+    for r in group:
+        row = known.get(r.doc.id)
+        if row is None:
+            row = ReportRendition(report_id=report.id, document_id=r.doc.id, first_seen_at=now, last_seen_at=now,
+                                  last_crawl_id=crawl_id)
+            s.add(row)
+        row.format = r.outcome.source_kind if r.outcome else None
+        row.payload_sha256 = r.capture.payload_sha256
+        row.authoritative = r is primary
+        if crawl_id is not None:
+            row.last_seen_at, row.last_crawl_id = now, crawl_id

@@ -49,9 +49,9 @@ def test_migrations_create_the_schema_from_empty(database_url: str) -> None:
     open_catalogue(database_url)
     tables = set(inspect(engine_for(database_url)).get_table_names())
     assert {"sites", "crawls", "captures", "payloads", "documents", "parse_outcomes", "reports",
-            "report_versions", "alembic_version"} <= tables
+            "report_versions", "report_renditions", "report_events", "report_search", "alembic_version"} <= tables
     with engine_for(database_url).connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0002"
 
 
 def test_identical_payload_is_stored_once(database_url: str) -> None:

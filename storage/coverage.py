@@ -1,0 +1,76 @@
+"""Coverage: for each known unit × year, is the report found, missing, withdrawn, late, changed later?
+
+Deadlines (《政府信息公开条例》 art. 49–50): departments (and towns, offices, everything below a government
+of county level or above) by 31 January of the following year; county and city governments by 31 March.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.models import Report, ReportEvent, ReportVersion
+
+MARCH_DEADLINE_LEVELS = {"county", "city"}
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One unit × year: `state` is found / withdrawn / missing; `late` is None when the date is unknown."""
+
+    site: str
+    unit_name: str
+    unit_level: str | None
+    report_year: int
+    state: str
+    published_at: str | None
+    deadline: date
+    late: bool | None
+    changed_after_publication: bool
+
+
+def deadline(unit_level: str | None, report_year: int) -> date:
+    """The statutory publication deadline of a report on `report_year` by a unit of `unit_level`."""
+    return date(report_year + 1, 3 if unit_level in MARCH_DEADLINE_LEVELS else 1, 31)
+
+
+def coverage(sessions: sessionmaker[Session], *, site: str | None = None) -> list[CoverageRow]:
+    """Every unit the archive knows of × every year it holds any report for on that site."""
+    with sessions() as s:
+        query = select(Report).order_by(Report.site_id, Report.unit_name, Report.report_year)
+        reports = s.scalars(query.where(Report.site_id == site) if site else query).all()
+        latest = _latest_records(s, [r.id for r in reports])
+        changed = set(s.scalars(select(ReportEvent.report_id).where(ReportEvent.kind == "changed")).all())
+    by_key = {(r.site_id, r.unit_name, r.report_year): r for r in reports}
+    rows = []
+    for site_id in sorted({r.site_id for r in reports}):
+        mine = [r for r in reports if r.site_id == site_id]
+        levels = {r.unit_name: latest.get(r.id, {}).get("unit_level") for r in mine}
+        for unit in sorted(levels):
+            for year in sorted({r.report_year for r in mine}):
+                report = by_key.get((site_id, unit, year))
+                record = latest.get(report.id, {}) if report else {}
+                rows.append(_row(site_id, unit, levels[unit], year, report, record, changed))
+    return rows
+
+
+def _row(site: str, unit: str, level: str | None, year: int, report: Report | None, record: dict,
+         changed: set[int]) -> CoverageRow:
+    due = deadline(level, year)
+    published = record.get("published_at")
+    late = None if not published else date.fromisoformat(str(published)[:10]) > due
+    state = "missing" if report is None else ("withdrawn" if report.status == "withdrawn" else "found")
+    return CoverageRow(site, unit, level, year, state, published, due, late,
+                       report is not None and report.id in changed)
+
+
+def _latest_records(s: Session, report_ids: list[int]) -> dict[int, dict]:
+    newest = (select(ReportVersion.report_id, func.max(ReportVersion.version).label("v"))
+              .group_by(ReportVersion.report_id).subquery())
+    rows = s.execute(select(ReportVersion.report_id, ReportVersion.record).join(
+        newest, (newest.c.report_id == ReportVersion.report_id) & (newest.c.v == ReportVersion.version))).all()
+    wanted = set(report_ids)
+    return {rid: rec for rid, rec in rows if rid in wanted}

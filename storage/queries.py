@@ -1,0 +1,119 @@
+"""Reading reports back: the version current now or on a past date, as public objects or CSV rows."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.models import Capture, Report, ReportEvent, ReportVersion
+
+# CSV: one row per report; the headline numbers are table cells' values (a blank cell stays empty).
+CSV_FIELDS = ["site", "region_code", "unit_name", "unit_level", "report_year", "format_version", "published_at",
+              "status", "withdrawn_at", "version", "source_url", "source_kind"]
+HEADLINE_CELLS = {
+    "new_requests": "table3.new_received.total",
+    "carried_over": "table3.carried_over.total",
+    "granted": "table3.results.granted.total",
+    "partial": "table3.results.partial.total",
+    "total_processed": "table3.results.total.total",
+    "carried_forward": "table3.carried_forward.total",
+    "reviews": "table4.review.total",
+    "lawsuits_direct": "table4.litigation_direct.total",
+    "lawsuits_after_review": "table4.litigation_after_review.total",
+}
+CSV_COLUMNS = [*CSV_FIELDS, *HEADLINE_CELLS, "lawsuits"]
+
+
+def latest_reports(sessions: sessionmaker[Session], *, site: str | None = None, year: int | None = None,
+                   unit: str | None = None, as_of: date | None = None) -> list[dict[str, Any]]:
+    """Each report's current version as the public JSON object (schema §9 plus catalogue keys).
+
+    With `as_of`, the version that was current at the end of that day (UTC), and the status it had then;
+    reports first seen later are left out.
+    """
+    cutoff = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC) if as_of else None
+    query = _current_versions(cutoff)
+    if site:
+        query = query.where(Report.site_id == site)
+    if year:
+        query = query.where(Report.report_year == year)
+    if unit:
+        query = query.where(Report.unit_name.contains(unit))
+    with sessions() as s:
+        rows = s.execute(query).all()
+        statuses = _statuses(s, [r.id for r, _, _ in rows], cutoff)
+    return [_public_object(r, v, c, *statuses.get(r.id, ("current", None))) for r, v, c in rows]
+
+
+def _current_versions(cutoff: datetime | None) -> Any:
+    """Report, its newest version (first seen before `cutoff`) and that version's capture."""
+    newest = select(ReportVersion.report_id, func.max(ReportVersion.version).label("v"))
+    if cutoff is not None:
+        newest = newest.where(ReportVersion.first_seen_at < cutoff)
+    sub = newest.group_by(ReportVersion.report_id).subquery()
+    return (select(Report, ReportVersion, Capture)
+            .join(sub, sub.c.report_id == Report.id)
+            .join(ReportVersion, (ReportVersion.report_id == Report.id) & (ReportVersion.version == sub.c.v))
+            .join(Capture, Capture.id == ReportVersion.source_capture_id)
+            .order_by(Report.site_id, Report.report_year, Report.unit_name))
+
+
+def _statuses(s: Session, report_ids: list[int], cutoff: datetime | None) -> dict[int, tuple[str, datetime | None]]:
+    """Per report: (status, withdrawn_at) from its last withdrawn/restored event before `cutoff`."""
+    query = (select(ReportEvent).where(ReportEvent.report_id.in_(report_ids),
+                                       ReportEvent.kind.in_(["withdrawn", "restored"]))
+             .order_by(ReportEvent.occurred_at, ReportEvent.id))
+    if cutoff is not None:
+        query = query.where(ReportEvent.occurred_at < cutoff)
+    out: dict[int, tuple[str, datetime | None]] = {}
+    for event in s.scalars(query).all() if report_ids else []:
+        withdrawn = event.kind == "withdrawn"
+        out[event.report_id] = ("withdrawn" if withdrawn else "current", event.occurred_at if withdrawn else None)
+    return out
+
+
+def _public_object(report: Report, version: ReportVersion, capture: Capture, status: str,
+                   withdrawn_at: datetime | None) -> dict[str, Any]:
+    obj = dict(version.record)
+    obj.update({
+        "site": report.site_id,
+        "version": version.version,
+        "captured_at": as_utc(capture.captured_at).isoformat(),
+        "payload_sha256": version.payload_sha256,
+        "parser_version": version.parser_version,
+        "authoritative_url": capture.url,
+        "report_id": report.id,
+        "status": status,
+        "withdrawn_at": as_utc(withdrawn_at).isoformat() if withdrawn_at else None,
+        "first_seen_at": as_utc(report.first_seen_at).isoformat() if report.first_seen_at else None,
+        "version_first_seen_at": as_utc(version.first_seen_at).isoformat(),
+    })
+    return obj
+
+
+def csv_row(obj: dict[str, Any]) -> dict[str, Any]:
+    """One spreadsheet row for a public report object: identity, status and the headline numbers."""
+    row = {key: obj.get(key) for key in CSV_FIELDS}
+    for name, path in HEADLINE_CELLS.items():
+        row[name] = cell_value(obj, path)
+    direct, after = row["lawsuits_direct"], row["lawsuits_after_review"]
+    row["lawsuits"] = direct + after if direct is not None and after is not None else None
+    return row
+
+
+def cell_value(obj: dict[str, Any], path: str) -> Any:
+    """The `value` of the cell at a dotted path, None when the table, the row or the value is missing."""
+    node: Any = obj
+    for key in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node.get("value") if isinstance(node, dict) else None
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; nianbao stores UTC, so say so."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
