@@ -1,128 +1,200 @@
-"""The base spider: finds a site's annual-report column and archives every article and attachment in it.
+"""The base spider: finds a site's annual-report column(s) and archives every report and attachment in them.
 
-Callbacks, one per page type: home → disclosure section → column list pages → article → attachment.
-A site is a registry row (spiders/sites.toml) or an ad-hoc home URL; nothing here is per-site.
+Callbacks, one per page type: home → disclosure section → column / list pages → article → attachment.
+A site is a registry row (spiders/sites.toml) or an ad-hoc home URL; nothing here is per-site. The rules
+are data in spiders/discovery.py, applied by spiders/links.py, spiders/pagination.py, spiders/classify.py.
+
+Every request carries meta["nianbao_rule"] (the rule that found its link) and, for home, section and
+list pages, meta["nianbao_always_fetch"] (a conditional re-crawl must still re-read lists). A page where the
+static rules find nothing is fetched once more through the browser (scrapy-playwright), never otherwise.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
 
 from crawler.items import DocumentItem
 from spiders import discovery as rules
+from spiders.classify import OTHER, REPORT, VARIANT, classify_article, classify_title
+from spiders.links import Link, anchors, attachments, body_text, page_title, redirect_target
+from spiders.navigation import column_base, column_links, section_links, subcolumn_links
+from spiders.pagination import pager_links
 from spiders.registry import Site, resolve_site
+from spiders.scope import SiteScope
+
+RULE, ALWAYS_FETCH, RENDERED = "nianbao_rule", "nianbao_always_fetch", "nianbao_rendered"
 
 
 class AnnualReports(scrapy.Spider):
-    """Crawl one site: `scrapy crawl annual_reports -a site=<registry id | home URL>`."""
+    """Crawl one site: `scrapy crawl annual_reports -a site=<registry id | home URL>`.
+
+    Registry overrides it reads: `columns` (column URLs to start from as well as the home page), `hosts`
+    (extra hosts of the site), `max_list_pages` (per column), `browser` (false: never render).
+    """
 
     name = "annual_reports"
 
     def __init__(self, site: str = "", *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.site: Site = resolve_site(site)
-        self.allowed_domains = [self.site.host]
+        self.scope = SiteScope.for_site(self.site)
+        self.allowed_domains = self.scope.domains
         self.crawl_id: int | None = None  # set by crawler.extensions.CrawlRecorder
+        self.this_year = dt.date.today().year
+        self.max_list_pages = int(self.site.overrides.get("max_list_pages", 200))
+        self.list_pages: Counter[str] = Counter()  # list pages asked for, per column (≤ max_list_pages)
+        self.lists_asked: set[str] = set()
+        # What discovery found, for drift alerts (spiders/drift.py): column URL → rule, list URL → rule.
+        self.columns: dict[str, str] = {}
+        self.lists: dict[str, str] = {}
+        self.roles: Counter[str] = Counter()
+        # Data requests (fetch/XHR) a rendered page made, by the page's URL: the list endpoint behind a JS list.
+        self.browser_fetches: dict[str, list[str]] = {}
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield scrapy.Request(self.site.home_url, callback=self.parse_home)
+        yield self._request(self.site.home_url, self.parse_home, "home", always=True)
+        for url in self.site.overrides.get("columns", []):
+            self.columns[url] = "registry-column"
+            yield self._request(url, self.parse_list, "registry-column", always=True, column=url)
 
+    def _request(self, url: str, callback: Any, rule: str, always: bool = False, **cb_kwargs: Any) -> scrapy.Request:
+        return scrapy.Request(url, callback=callback, cb_kwargs=cb_kwargs, meta={RULE: rule, ALWAYS_FETCH: always})
+
+    # --- navigation --------------------------------------------------------------------------------------
     def parse_home(self, response: Response) -> Iterator[scrapy.Request]:
-        """Home page: follow the disclosure section, or an annual-report column linked right here."""
-        yield from self._follow_columns(response)
-        for url, text in _links(response):
-            if _is_section_link(url, text):
-                yield response.follow(url, callback=self.parse_section, cb_kwargs={"rule": "section-link"})
+        """Home page: annual-report columns linked right here, and the disclosure section(s)."""
+        yield from self._navigate(response, self.parse_home, depth=0)
 
-    def parse_section(self, response: Response, rule: str = "") -> Iterator[scrapy.Request]:
-        """Disclosure section: find the annual-report column(s)."""
-        yield from self._follow_columns(response)
+    def parse_section(self, response: Response, depth: int = 1) -> Iterator[scrapy.Request]:
+        """Disclosure section (or a sub-section of it): find the annual-report column(s)."""
+        yield from self._navigate(response, self.parse_section, depth=depth)
 
-    def _follow_columns(self, response: Response) -> Iterator[scrapy.Request]:
-        for url, text in _links(response):
-            if _is_column_link(url, text):
-                yield response.follow(url, callback=self.parse_list, cb_kwargs={"column": url})
+    def _navigate(self, response: Response, callback: Any, depth: int) -> Iterator[scrapy.Request]:
+        text = _text(response)
+        shell = redirect_target(response.url, text)
+        if shell:
+            yield self._request(shell, callback, "redirect-shell", always=True, **response.cb_kwargs)
+            return
+        links = self.scope.keep(anchors(response.url, text))
+        columns = column_links(links)
+        for link in columns:
+            self.columns.setdefault(link.url, link.rule)
+            yield self._request(link.url, self.parse_list, link.rule, always=True, column=link.url)
+        sections = section_links(links) if depth == 0 or (depth < 3 and not columns) else []
+        for link in sections:
+            yield self._request(link.url, self.parse_section, link.rule, always=True, depth=depth + 1)
+        if not columns and not sections:
+            yield from self._render(response, callback)
 
-    def parse_list(self, response: Response, column: str) -> Iterator[scrapy.Request]:
-        """A list page of the column: every article, then the other list pages."""
-        for url, text in _links(response):
-            if rules.ARTICLE_HREF.search(urlsplit(url).path) and _under(url, column):
-                yield scrapy.Request(url, callback=self.parse_article, cb_kwargs={"title": text})
-        for url in _pager_urls(response):
-            yield scrapy.Request(url, callback=self.parse_list, cb_kwargs={"column": column})
+    # --- list pages ----------------------------------------------------------------------------------------
+    def parse_list(self, response: Response, column: str, level: int = 0) -> Iterator[scrapy.Request]:
+        """A list page of a column: its articles, its year/unit sub-columns, then its other list pages."""
+        text = _text(response)
+        shell = redirect_target(response.url, text)
+        if shell:
+            yield self._request(shell, self.parse_list, "redirect-shell", always=True, **response.cb_kwargs)
+            return
+        self.lists.setdefault(response.url, str(response.meta.get(RULE, "")))
+        links = self.scope.keep(anchors(response.url, text))
+        articles = [link for link in links if _is_article(link, column)]
+        for link in articles:
+            yield self._request(link.url, self.parse_article, f"article:{link.rule}", title=link.text,
+                                column=column)
+        subs = subcolumn_links(links, column, response.url) if level < 3 else []
+        for link in subs:
+            self.columns.setdefault(link.url, link.rule)
+            yield self._request(link.url, self.parse_list, link.rule, always=True, column=link.url,
+                                level=level + 1)
+        pagers = self.scope.keep(pager_links(response.url, text, links, self.this_year) + self._fetched(response))
+        for link in pagers:
+            if link.url not in self.lists_asked and self.list_pages[column] < self.max_list_pages:
+                self.lists_asked.add(link.url)
+                self.list_pages[column] += 1
+                yield self._request(link.url, self.parse_list, link.rule, always=True, column=column, level=level)
+        if not articles and not subs and not pagers:
+            yield from self._render(response, self.parse_list)
 
-    def parse_article(self, response: Response, title: str = "") -> Iterator[DocumentItem | scrapy.Request]:
-        """An article of the column: the page itself, and each attachment it offers."""
-        page_title = _page_title(response) or title
+    def _render(self, response: Response, callback: Any) -> Iterator[scrapy.Request]:
+        """The same page once more through the browser, when static rules found nothing on it."""
+        settings = getattr(self, "settings", None)  # None for a spider made without a crawler (unit tests)
+        if response.meta.get(RENDERED) or settings is None or not settings.getbool("NIANBAO_BROWSER") or \
+                self.site.overrides.get("browser") is False or not isinstance(response, TextResponse):
+            return
+        meta = {RULE: "browser-render", ALWAYS_FETCH: True, RENDERED: True, "playwright": True,
+                "playwright_context": "nianbao",
+                "playwright_page_event_handlers": {"response": "record_browser_fetch"},
+                "playwright_page_goto_kwargs": {"wait_until": "networkidle", "timeout": 30_000}}
+        proxy = response.meta.get("proxy") or settings.get("NIANBAO_PROXY")
+        if proxy:
+            meta["playwright_context_kwargs"] = {"proxy": {"server": proxy}}
+        assert response.request is not None
+        yield response.request.replace(dont_filter=True, meta=meta, callback=callback, cb_kwargs=response.cb_kwargs)
+
+    async def record_browser_fetch(self, response: Any) -> None:
+        """Playwright response event: remember the data requests (fetch/XHR) of a rendered page."""
+        if response.request.resource_type in ("fetch", "xhr"):
+            self.browser_fetches.setdefault(response.frame.url, []).append(response.url)
+
+    def _fetched(self, response: Response) -> list[Link]:
+        """For a rendered page: its data requests, to be read (and paged) as list pages of their own."""
+        if not response.meta.get(RENDERED):
+            return []
+        urls = self.browser_fetches.pop(response.url, [])
+        return [Link(url, "", "browser-fetch") for url in dict.fromkeys(urls)]
+
+    # --- articles and attachments --------------------------------------------------------------------------
+    def parse_article(self, response: Response, title: str = "", column: str = "") -> Iterator[Any]:
+        """An article: a report (or a 解读/图解 variant) becomes an item; a report's attachments are fetched."""
+        text = _text(response)
+        shell = redirect_target(response.url, text) if text else None
+        if shell:
+            yield self._request(shell, self.parse_article, "redirect-shell", title=title, column=column)
+            return
+        if not isinstance(response, TextResponse):  # the list linked a file directly
+            yield from self.parse_attachment(response, page_url=column, anchor_text=title)
+            return
+        own = page_title(text)
+        found = classify_article([own, title], body_text(text))
+        self.roles[found.role] += 1
+        if found.role not in (REPORT, VARIANT):
+            return
         yield DocumentItem(url=response.url, kind="page", capture_id=response.meta.get("nianbao_capture_id"),
-                           title=page_title, rule="column-list")
-        for url, text in _links(response):
-            if rules.ATTACHMENT_EXT.search(urlsplit(url).path):
-                yield scrapy.Request(url, callback=self.parse_attachment,
-                                     cb_kwargs={"page_url": response.url, "anchor_text": text})
+                           title=own or title, rule=found.rule, role=found.role, report_year=found.year,
+                           column_url=column, found_by=str(response.meta.get(RULE, "")))
+        if found.role == REPORT:
+            for link in self.scope.keep(attachments(response.url, text)):
+                yield scrapy.Request(link.url, callback=self.parse_attachment, meta={RULE: f"attachment:{link.rule}"},
+                                     cb_kwargs={"page_url": response.url, "anchor_text": link.text})
 
     def parse_attachment(self, response: Response, page_url: str, anchor_text: str) -> Iterator[DocumentItem]:
+        rule = str(response.meta.get(RULE, "attachment:anchor")).removeprefix("attachment:")
         yield DocumentItem(url=response.url, kind="attachment",
                            capture_id=response.meta.get("nianbao_capture_id"), page_url=page_url,
-                           anchor_text=anchor_text, title=anchor_text, rule="attachment-link")
+                           anchor_text=anchor_text, title=anchor_text, rule=rule, role="attachment")
 
 
-def _links(response: Response) -> Iterator[tuple[str, str]]:
-    if not isinstance(response, TextResponse):
-        return
-    for a in response.css("a[href]"):
-        href = (a.attrib.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "mailto:", "#")):
-            continue
-        text = " ".join(" ".join(a.css("::text").getall()).split()) or a.attrib.get("title", "")
-        yield response.urljoin(href), text
+def _text(response: Response) -> str:
+    return response.text if isinstance(response, TextResponse) else ""
 
 
-def _is_column_link(url: str, text: str) -> bool:
-    """A link to an annual-report column, not to one report in it (report titles carry a year)."""
-    path = urlsplit(url).path
-    if _is_leaf(path, text):
+def _is_article(link: Link, column: str) -> bool:
+    """An article link of a list: an article-shaped URL under the column's folder, or anywhere on the site
+    when its anchor text speaks of reports (CMSs that keep articles outside the column's folder)."""
+    path = urlsplit(link.url).path
+    if classify_title(link.text).role != OTHER and not rules.ATTACHMENT_EXT.search(path):
+        return True  # titled like a report, a variant or a notice about reports: whatever its URL looks like
+    if not rules.ARTICLE_HREF.search(path) and not _is_file_link(link):
         return False
-    return bool(rules.COLUMN_TEXT.search(text) or (rules.COLUMN_SLUG.search(path) and text))
+    return link.url.startswith(column_base(column)) or bool(rules.ARTICLE_HINT_TEXT.search(link.text))
 
 
-def _is_section_link(url: str, text: str) -> bool:
-    """A link to the disclosure section (and not already to a column or an article inside it)."""
-    path = urlsplit(url).path
-    if _is_leaf(path, text) or _is_column_link(url, text):
-        return False
-    return bool(rules.SECTION_TEXT.match(text) or (rules.SECTION_SLUG.search(path) and text))
-
-
-def _is_leaf(path: str, text: str) -> bool:
-    """An article or a file, not a navigation entry."""
-    return bool(rules.ARTICLE_HREF.search(path) or rules.ATTACHMENT_EXT.search(path)
-                or rules.YEAR_IN_TEXT.search(text))
-
-
-def _pager_urls(response: Response) -> Iterator[str]:
-    if not isinstance(response, TextResponse):
-        return
-    for count, current, name, ext in rules.TRS_PAGER.findall(response.text):
-        if int(current) == 0:
-            for k in range(1, int(count)):
-                yield urljoin(response.url, f"{name}_{k}.{ext}")
-    for url, text in _links(response):
-        if rules.NEXT_PAGE_TEXT.match(text):
-            yield url
-
-
-def _under(url: str, column: str) -> bool:
-    base = column.rsplit("/", 1)[0] + "/"
-    return url.startswith(base)
-
-
-def _page_title(response: Response) -> str:
-    if not isinstance(response, TextResponse):
-        return ""
-    return " ".join((response.css("title::text").get() or "").split())
+def _is_file_link(link: Link) -> bool:
+    """A list entry that is the report file itself (some columns link PDFs directly)."""
+    return bool(rules.ATTACHMENT_EXT.search(urlsplit(link.url).path) and rules.ARTICLE_HINT_TEXT.search(link.text))

@@ -8,10 +8,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.errors import UnknownSiteError
+from crawler.errors import NianbaoError, UnknownSiteError
 from storage.catalog import SiteRow
 
 REGISTRY_FILE = Path(__file__).with_name("sites.toml")
+
+
+class DuplicateSiteError(NianbaoError):
+    """Raised by add_site (`nianbao sites add`) when the registry already has the site's id or host."""
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,15 @@ class Site(SiteRow):
         return urlsplit(self.home_url).hostname or ""
 
 
-def load_registry(path: Path = REGISTRY_FILE) -> dict[str, Site]:
+def registry_file() -> Path:
+    """The registry in use: NIANBAO_REGISTRY (crawler/settings.py) or spiders/sites.toml."""
+    from crawler import settings
+
+    return Path(settings.NIANBAO_REGISTRY) if settings.NIANBAO_REGISTRY else REGISTRY_FILE
+
+
+def load_registry(path: Path | None = None) -> dict[str, Site]:
+    path = registry_file() if path is None else path
     with path.open("rb") as f:
         rows = tomllib.load(f)
     return {site_id: _site(site_id, row) for site_id, row in rows.items()}
@@ -57,3 +69,38 @@ def resolve_site(ref: str, registry: dict[str, Site] | None = None) -> Site:
 def _id_from_host(host: str) -> str:
     labels = [p for p in host.split(".") if p not in {"www", "gov", "cn", "com", "org", "net"}]
     return "_".join(labels) or host.replace(".", "_")
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def site_row_toml(site: Site) -> str:
+    """The registry table of `site`, as `nianbao sites add` appends it."""
+    lines = [f"[{site.id}]", f"name = {_toml_value(site.name)}"]
+    if site.region_code:
+        lines.append(f"region_code = {_toml_value(site.region_code)}")
+    lines.append(f"home_url = {_toml_value(site.home_url)}")
+    if site.family:
+        lines.append(f"family = {_toml_value(site.family)}")
+    if site.parent:
+        lines.append(f"parent = {_toml_value(site.parent)}")
+    lines.extend(f"{key} = {_toml_value(value)}" for key, value in sorted(site.overrides.items()))
+    return "\n".join(lines) + "\n"
+
+
+def add_site(site: Site, path: Path | None = None) -> Path:
+    """Append `site` to the registry file; a site id or host already there is an error."""
+    path = registry_file() if path is None else path
+    registry = load_registry(path)
+    if site.id in registry or any(s.host == site.host for s in registry.values()):
+        raise DuplicateSiteError(f"site {site.id} ({site.host}) is already in {path}")
+    text = path.read_text("utf-8")
+    path.write_text(text.rstrip("\n") + "\n\n" + site_row_toml(site), "utf-8")
+    return path

@@ -1,14 +1,16 @@
-"""`nianbao crawl <site>`: on-demand fetch of one site into the archive."""
+"""`nianbao crawl <site>` / `nianbao crawl --all`: on-demand fetch of one site, or of every registry site."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("crawl", help="crawl one site (registry id or home URL) into the archive")
-    p.add_argument("site", help="registry id (see spiders/sites.toml) or a home URL")
+    p = sub.add_parser("crawl", help="crawl one site (registry id or home URL) or --all registry sites")
+    p.add_argument("site", nargs="?", help="registry id (see spiders/sites.toml) or a home URL")
+    p.add_argument("--all", action="store_true", help="crawl every registry site side by side, with progress")
     p.add_argument("--proxy", default="", help="HTTP proxy for every request (default: $http_proxy)")
     p.set_defaults(run=run)
 
@@ -17,6 +19,22 @@ def run(args: argparse.Namespace) -> int:
     from crawler.run import run_crawl
     from crawler.summary import print_crawl_summary
 
+    if args.all == bool(args.site):
+        print("nianbao crawl: give a site (registry id or home URL) or --all", file=sys.stderr)
+        return 2
+    if args.all:
+        return run_all(args.proxy)
     result = run_crawl(args.site, proxy=args.proxy)
     print_crawl_summary(result)
     return 0 if result.status == "finished" else 1
+
+
+def run_all(proxy: str) -> int:
+    from crawler.run import run_crawls
+    from crawler.summary import ProgressDisplay, print_sites_summary
+    from spiders.registry import load_registry
+
+    tty = sys.stdout.isatty()
+    results = run_crawls(list(load_registry()), proxy=proxy, on_tick=ProgressDisplay(sys.stdout, tty))
+    print_sites_summary(results, key_value=not tty)
+    return 0 if all(r.status == "finished" for r in results) else 1

@@ -24,7 +24,8 @@ def spider() -> AnnualReports:
     return AnnualReports(site="pingluo")
 
 
-def test_trs_pager_yields_every_list_page(spider: AnnualReports) -> None:
+def test_trs_pager_yields_every_list_page() -> None:
+    spider = AnnualReports(site="http://www.zhangshu.gov.cn/")
     body = (CORPUS / "zhangshu_2017_list_trs-createPageHTML.html").read_text("utf-8")
     column = "http://www.zhangshu.gov.cn/zwgk/zhxx/"
     out = list(spider.parse_list(_response(column + "index.html", body), column=column + "index.html"))
@@ -59,8 +60,8 @@ def test_article_yields_page_item_and_attachment_requests(spider: AnnualReports)
     out = list(spider.parse_article(response))
     items = [o for o in out if isinstance(o, DocumentItem)]
     requests = [o for o in out if isinstance(o, Request)]
-    assert items == [DocumentItem(url=url, kind="page", capture_id=7,
-                                  title="平罗县2020年政府信息公开工作年度报告", rule="column-list")]
+    assert items == [DocumentItem(url=url, kind="page", capture_id=7, title="平罗县2020年政府信息公开工作年度报告",
+                                  rule="report-title", role="report", report_year=2020)]
     assert [r.url for r in requests] == ["http://www.pingluo.gov.cn/xxgk/zfxxgknb/202101/P020210120123.pdf"]
     assert requests[0].cb_kwargs["anchor_text"] == "平罗县人民政府办公室2020年政府信息公开工作年度报告.pdf"
 

@@ -1,0 +1,172 @@
+"""Link extraction from one fetched page (HTML, jpage XML or JSON): anchors, anchors drawn by scripts,
+attachments in all their disguises, and redirect shells. Pure functions of (url, text)."""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from parsel import Selector
+
+from spiders import discovery as rules
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link found on a page: absolute URL, its anchor text, and the rule that found it."""
+
+    url: str
+    text: str
+    rule: str
+
+
+_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
+_ANCHOR_IN_TEXT = re.compile(r"<a\b[^>]*?href\s*=\s*\\?[\"']([^\"'\\]+)\\?[\"'][^>]*>(.*?)</a>", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def clean_text(text: str) -> str:
+    return " ".join(htmllib.unescape(_TAG.sub(" ", text)).split())
+
+
+def _absolute(base: str, href: str) -> str | None:
+    href = href.strip()
+    if not href or href.lower().startswith(_SKIP_SCHEMES):
+        return None
+    url = urljoin(base, href)
+    return url.split("#", 1)[0] if url.startswith(("http://", "https://")) else None
+
+
+def anchors(url: str, text: str) -> list[Link]:
+    """Every link on the page: <a href>, plus <a> markup inside scripts, CDATA and JSON strings."""
+    found: list[Link] = []
+    if _looks_like_json(text):
+        return _json_anchors(url, text)
+    sel = Selector(text=text, type="html")
+    for a in sel.css("a[href]"):
+        target = _absolute(url, a.attrib.get("href", ""))
+        if target:
+            label = clean_text(" ".join(a.css("::text").getall())) or a.attrib.get("title", "").strip()
+            found.append(Link(target, label, "appendix" if a.attrib.get("appendix") == "true" else "anchor"))
+    for script in sel.css("script::text").getall():
+        found.extend(_anchors_in_markup(url, script, "script-html"))
+    if "<![CDATA[" in text:
+        found.extend(_anchors_in_markup(url, text, "cdata-html"))
+    return _unique(found)
+
+
+def _anchors_in_markup(base: str, markup: str, rule: str) -> Iterator[Link]:
+    for href, label in _ANCHOR_IN_TEXT.findall(markup):
+        target = _absolute(base, htmllib.unescape(href))
+        if target:
+            yield Link(target, clean_text(label), rule)
+
+
+def _looks_like_json(text: str) -> bool:
+    head = text.lstrip()[:1]
+    return head in ("{", "[")
+
+
+def _json_anchors(base: str, text: str) -> list[Link]:
+    """Links in a JSON list (Kaipu jpaas and the like): HTML fragments, or objects with a url and a title."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return []
+    found: list[Link] = []
+    for node in _walk(data):
+        if isinstance(node, str) and "<a" in node:
+            found.extend(_anchors_in_markup(base, node, "json-html"))
+        elif isinstance(node, dict):
+            href = next((node[k] for k in ("url", "link", "href", "linkUrl", "docUrl") if isinstance(node.get(k), str)),
+                        None)
+            title = next((node[k] for k in ("title", "name", "docTitle") if isinstance(node.get(k), str)), "")
+            target = _absolute(base, href) if href else None
+            if target:
+                found.append(Link(target, clean_text(title), "json-record"))
+    return _unique(found)
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    yield node
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def _unique(links: list[Link]) -> list[Link]:
+    seen: dict[str, Link] = {}
+    for link in links:
+        if link.url not in seen or (not seen[link.url].text and link.text):
+            seen[link.url] = link
+    return list(seen.values())
+
+
+def is_attachment_url(url: str) -> bool:
+    parts = urlsplit(url)
+    if rules.ATTACHMENT_EXT.search(parts.path):
+        return True
+    if rules.DOWNLOAD_ENDPOINT.search(parts.path):
+        m = rules.DOWNLOAD_NAME_PARAM.search(parts.query)
+        return m is None or bool(rules.ATTACHMENT_EXT.search(unquote(m.group(3))))
+    return False
+
+
+def attachments(url: str, text: str) -> list[Link]:
+    """Files a page offers: plain and appendix="true" links anywhere on the page, download endpoints
+    (downfile.jsp?filename=…), and file URLs held in JS variables."""
+    found = [link for link in anchors(url, text) if is_attachment_url(link.url)]
+    found = [Link(link.url, link.text, "download-endpoint") if not rules.ATTACHMENT_EXT.search(
+        urlsplit(link.url).path) else link for link in found]
+    known = {link.url for link in found}
+    for script in Selector(text=text, type="html").css("script::text").getall():
+        for match in rules.JS_FILE_STRING.finditer(script):
+            target = _absolute(url, match.group(1))
+            if target and target not in known:
+                known.add(target)
+                found.append(Link(target, "", "js-variable"))
+    return found
+
+
+def redirect_target(url: str, text: str) -> str | None:
+    """Where a meta-refresh or JavaScript redirect shell sends the reader; None for a real page."""
+    if len(text) > 20_000:
+        return None
+    sel = Selector(text=text, type="html")
+    visible = "".join(sel.xpath("//body//text()[not(ancestor::script)]").getall())
+    if len(visible.strip()) > rules.SHELL_MAX_TEXT:
+        return None
+    m = rules.META_REFRESH.search(text)
+    if m:
+        return _absolute(url, htmllib.unescape(m.group(1)))
+    for script in sel.css("script::text").getall():
+        m = rules.JS_REDIRECT.search(script)
+        if m:
+            return _absolute(url, m.group(1) or m.group(2))
+    return None
+
+
+def page_title(text: str) -> str:
+    """The article's own title: TRS/Hanweb meta tags, then the <title> element."""
+    sel = Selector(text=text, type="html")
+    for css in ('meta[name="ArticleTitle"]::attr(content)', 'meta[name="articletitle"]::attr(content)',
+                'meta[property="og:title"]::attr(content)', "title::text"):
+        value = sel.css(css).get()
+        if value and value.strip():
+            return " ".join(value.split())
+    return ""
+
+
+def body_text(text: str, limit: int = 4000) -> str:
+    """The page's visible text (scripts and styles left out), cut at `limit` characters."""
+    sel = Selector(text=text, type="html")
+    return " ".join(" ".join(sel.xpath("//body//text()[not(ancestor::script)][not(ancestor::style)]")
+                             .getall()).split())[:limit]
