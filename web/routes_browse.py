@@ -1,0 +1,161 @@
+"""Read-only pages: home (coverage, search, recent crawls), site, report, version diff, document, original."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+
+from spiders.drift import DriftStore
+from spiders.registry import load_registry
+from storage.queries import as_utc
+from web import queries
+from web.app import ui
+from web.export import export_response, wants_export
+from web.tables import lookup, marks_for, table2_blocks, table3_rows, table4_cells
+
+router = APIRouter()
+# Archived bytes never run in the app's origin: a sandboxed, unique origin with no scripts, forms or plugins
+# beyond the browser's own PDF viewer; nosniff keeps the recorded media type authoritative.
+# Non-PDF originals also load nothing from the live web (pywb replay is the place for a page with its resources);
+# a PDF keeps the bare sandbox, which Chromium's PDF viewer accepts.
+ORIGINAL_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"}
+ORIGINAL_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
+PDF_CSP = "sandbox"
+
+
+@router.get("/")
+def home(request: Request, format: str | None = None) -> Response:
+    context = ui(request)
+    groups = queries.coverage(context.sessions)
+    if wants_export(format):
+        rows = [{"site": g.site_id, "unit_name": unit, "report_year": year, "state": cell.state, "late": cell.late,
+                 "changed": cell.changed, "report_id": cell.report_id}
+                for g in groups for unit, cells in g.units.items() for year, cell in sorted(cells.items())]
+        return export_response(str(format), "coverage", rows)
+    return context.render(request, "home.html", groups=groups, crawls=queries.crawls(context.sessions, limit=10),
+                          sites=queries.sites(context.sessions))
+
+
+@router.get("/search")
+def search(request: Request, q: str = "", format: str | None = None) -> Response:
+    context = ui(request)
+    hits = queries.search(context.sessions, q) if q.strip() else []
+    if wants_export(format):
+        return export_response(str(format), "search", hits)
+    return context.render(request, "search.html", q=q, hits=hits)
+
+
+@router.get("/sites/{site_id}")
+def site_page(request: Request, site_id: str, format: str | None = None) -> Response:
+    context = ui(request)
+    site = queries.site(context.sessions, site_id)
+    if site is None:
+        raise HTTPException(404, f"no site {site_id!r} in the catalogue")
+    reports = queries.site_reports(context.sessions, site_id)
+    if wants_export(format):
+        return export_response(str(format), f"site-{site_id}-reports", [vars(r) for r in reports])
+    drift = DriftStore(context.config.home)
+    registry = load_registry(context.options.registry_path).get(site_id)
+    crawls = queries.crawls(context.sessions, site_id=site_id, limit=50)
+    return context.render(request, "site.html", site=site, registry=registry, reports=reports, crawls=crawls,
+                          max_bytes=max([c.bytes or 0 for c in crawls] or [1]) or 1,
+                          discovery=drift.state(site_id).get("last") or {}, alerts=drift.alerts(site_id)[-20:],
+                          years=sorted({r.report_year for r in reports}, reverse=True),
+                          documents=queries.report_documents(context.sessions, site_id))
+
+
+@router.get("/reports/{report_id}")
+def report_page(request: Request, report_id: int, v: int | None = None, format: str | None = None) -> Response:
+    context = ui(request)
+    report, versions = _report_and_versions(request, report_id)
+    version = next((x for x in versions if x.version == v), None) if v else versions[-1]
+    if version is None:
+        raise HTTPException(404, f"report {report_id} has no version {v}")
+    record = version.record
+    if wants_export(format):
+        return export_response(str(format), f"report-{report_id}-v{version.version}", _cell_rows(record), record)
+    marks = marks_for(record)
+    return context.render(request, "report.html", report=report, version=version, versions=versions,
+                          record=record, **_tables(record, marks),
+                          renditions=queries.renditions(context.sessions, report_id),
+                          events=queries.report_events(context.sessions, report_id))
+
+
+@router.get("/reports/{report_id}/diff")
+def diff_page(request: Request, report_id: int, a: int | None = None, b: int | None = None,
+              format: str | None = None) -> Response:
+    context = ui(request)
+    report, versions = _report_and_versions(request, report_id)
+    by_number = {x.version: x for x in versions}
+    b = b or versions[-1].version
+    a = a or (b - 1 if b - 1 in by_number else versions[0].version)
+    if a not in by_number or b not in by_number:
+        raise HTTPException(404, f"report {report_id} has versions {sorted(by_number)}, not {a} and {b}")
+    old, new = by_number[a].record, by_number[b].record
+    changes = queries.record_changes(old, new)
+    if wants_export(format):
+        return export_response(str(format), f"report-{report_id}-diff-v{a}-v{b}", changes)
+    marks = marks_for(new, changes, old_label=f"v{a}")
+    return context.render(request, "diff.html", report=report, versions=versions, a=a, b=b, changes=changes,
+                          record=new, **_tables(new, marks))
+
+
+@router.get("/documents/{document_id}")
+def document_page(request: Request, document_id: int, format: str | None = None) -> Response:
+    context = ui(request)
+    view = queries.document(context.sessions, document_id)
+    if view is None:
+        raise HTTPException(404, f"no document {document_id}")
+    doc, capture = view.document, view.capture
+    if wants_export(format):
+        row = {"id": doc.id, "site": doc.site_id, "url": doc.url, "kind": doc.kind, "title": doc.title,
+               "page_url": doc.page_url, "captured_at": capture.captured_at if capture else None,
+               "media_type": capture.media_type if capture else None,
+               "payload_sha256": capture.payload_sha256 if capture else None, "text": view.text}
+        return export_response(str(format), f"document-{document_id}", [row], row)
+    replay = None
+    if capture is not None:
+        stamp = as_utc(capture.captured_at).strftime("%Y%m%d%H%M%S")
+        replay = f"{context.options.replay_url.rstrip('/')}/{context.options.collection}/{stamp}/{doc.url}"
+    media = (capture.media_type or "") if capture else ""
+    return context.render(request, "document.html", view=view, doc=doc, capture=capture, replay=replay,
+                          is_pdf=media.startswith("application/pdf"))
+
+
+@router.get("/captures/{capture_id}/original")
+def original(request: Request, capture_id: int) -> Response:
+    """The archived payload with its recorded media type, sandboxed (CSP) and never sniffed."""
+    context = ui(request)
+    found = queries.original(context.sessions, context.config.warc_dir, capture_id)
+    if found is None:
+        raise HTTPException(404, f"no capture {capture_id}")
+    csp = PDF_CSP if found.media_type.startswith("application/pdf") else ORIGINAL_CSP
+    return Response(found.body, media_type=found.media_type,
+                    headers={**ORIGINAL_HEADERS, "Content-Security-Policy": csp})
+
+
+def _report_and_versions(request: Request, report_id: int) -> tuple[Any, list[Any]]:
+    context = ui(request)
+    report = queries.report(context.sessions, report_id)
+    versions = queries.versions(context.sessions, report_id) if report else []
+    if report is None or not versions:
+        raise HTTPException(404, f"no report {report_id}")
+    return report, versions
+
+
+def _tables(record: dict[str, Any], marks: Any) -> dict[str, Any]:
+    return {"t2": table2_blocks(record, marks), "t3": table3_rows(record, marks), "t4": table4_cells(record, marks),
+            "warnings": record.get("validation") or []}
+
+
+def _cell_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """One CSV row per table cell of a record: path, value, raw text and flags."""
+    rows = []
+    for path in queries.cell_paths(record):
+        cell = lookup(record, path) or {}
+        rows.append({"path": path, "value": cell.get("value"), "raw": cell.get("raw"), "blank": cell.get("blank"),
+                     "uncertain": cell.get("uncertain"), "unit": cell.get("unit"),
+                     "derived": cell.get("derived", False)})
+    return rows

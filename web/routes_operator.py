@@ -1,0 +1,93 @@
+"""The operator's pages: log in and out, start an on-demand crawl, add a site to the registry.
+
+Every POST here checks the CSRF token; every action but logging in needs an operator session.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from crawler.errors import NianbaoError
+from spiders.registry import REGISTRY_FILE, Site, add_site, load_registry, resolve_site
+from storage.catalog import Catalog
+from web.app import ui
+from web.auth import check_csrf, log_in, log_out, require_operator
+from web.targets import check_crawl_target
+
+router = APIRouter()
+
+
+def _safe_next(target: str) -> str:
+    """Only a path on this site: no scheme, no host, no protocol-relative //host."""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/operator"
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/operator") -> Response:
+    return ui(request).render(request, "login.html", next=_safe_next(next), failed=False)
+
+
+@router.post("/login")
+def login(request: Request, password: str = Form(""), csrf: str = Form(""), next: str = Form("/operator")) -> Response:
+    context = ui(request)
+    check_csrf(request, csrf)
+    if not log_in(request, password, context.config.ui_password):
+        return context.render(request, "login.html", status=403, next=_safe_next(next), failed=True)
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: str = Form("")) -> Response:
+    check_csrf(request, csrf)
+    log_out(request)
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/operator")
+def operator_page(request: Request, message: str = "", error: str = "") -> Response:
+    require_operator(request)
+    context = ui(request)
+    registry = load_registry(context.options.registry_path)
+    return context.render(request, "operator.html", jobs=list(reversed(context.jobs.jobs)), registry=registry,
+                          message=message, error=error, allowlist=context.config.ui_crawl_allowlist)
+
+
+@router.post("/operator/crawl")
+def start_crawl(request: Request, target: str = Form(""), csrf: str = Form("")) -> Response:
+    require_operator(request)
+    check_csrf(request, csrf)
+    context = ui(request)
+    registry = load_registry(context.options.registry_path)
+    try:
+        checked = check_crawl_target(target, registry, context.config.ui_crawl_allowlist)
+    except NianbaoError as exc:
+        return operator_page(request, error=str(exc))
+    # The crawl process reads the default registry: a site only in another registry file goes by its home URL.
+    ref = checked.ref
+    if checked.site is not None and context.options.registry_path != REGISTRY_FILE:
+        ref = checked.site.id if checked.site.id in load_registry() else checked.site.home_url
+    job = context.jobs.start(ref)
+    return RedirectResponse(f"/operator?message=crawl+{job.id}+started", status_code=303)
+
+
+@router.post("/operator/sites")
+def add_site_action(request: Request, home_url: str = Form(""), name: str = Form(""), region_code: str = Form(""),
+                    family: str = Form(""), csrf: str = Form("")) -> Response:
+    require_operator(request)
+    check_csrf(request, csrf)
+    context = ui(request)
+    parts = urlsplit(home_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return operator_page(request, error=f"a site needs an http(s) home URL, not {home_url!r}")
+    try:
+        found = resolve_site(home_url.strip(), load_registry(context.options.registry_path))
+        site = Site(id=found.id, name=name.strip() or found.name, home_url=found.home_url,
+                    region_code=region_code.strip() or None, family=family.strip() or None)
+        add_site(site, context.options.registry_path)
+    except NianbaoError as exc:
+        return operator_page(request, error=str(exc))
+    Catalog(context.sessions).upsert_site(site)
+    return RedirectResponse(f"/operator?message=site+{site.id}+added", status_code=303)
