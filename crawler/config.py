@@ -19,7 +19,11 @@ class Config:
     operator: str = ""
     parse_workers: int = 2
     parse_timeout: float = 120.0
+    parse_memory_mb: int = 2048
     proxy: str = ""
+    ui_password: str = ""
+    ui_secret: str = ""
+    ui_crawl_allowlist: tuple[str, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any] | Any) -> Config:
@@ -35,7 +39,11 @@ class Config:
             operator=settings.get("NIANBAO_OPERATOR") or "",
             parse_workers=int(settings.get("NIANBAO_PARSE_WORKERS") or 2),
             parse_timeout=float(settings.get("NIANBAO_PARSE_TIMEOUT") or 120),
+            parse_memory_mb=int(_default(settings.get("NIANBAO_PARSE_MEMORY_MB"), 2048)),  # 0 means no limit
             proxy=settings.get("NIANBAO_PROXY") or "",
+            ui_password=settings.get("NIANBAO_UI_PASSWORD") or "",
+            ui_secret=settings.get("NIANBAO_UI_SECRET") or "",
+            ui_crawl_allowlist=_split_list(settings.get("NIANBAO_UI_CRAWL_ALLOWLIST")),
         )
 
     @classmethod
@@ -55,5 +63,19 @@ class Config:
             "NIANBAO_OPERATOR": self.operator,
             "NIANBAO_PARSE_WORKERS": self.parse_workers,
             "NIANBAO_PARSE_TIMEOUT": self.parse_timeout,
+            "NIANBAO_PARSE_MEMORY_MB": self.parse_memory_mb,
             "NIANBAO_PROXY": self.proxy,
+            # The UI password and secret are left out: Scrapy logs the settings it is given.
+            "NIANBAO_UI_CRAWL_ALLOWLIST": ",".join(self.ui_crawl_allowlist),
         }
+
+
+def _split_list(value: Any) -> tuple[str, ...]:
+    """A comma-separated setting (or a list) as a tuple of non-empty, stripped items."""
+    items = value.split(",") if isinstance(value, str) else (value or [])
+    return tuple(item.strip() for item in items if str(item).strip())
+
+
+def _default(value: Any, default: Any) -> Any:
+    """`value` unless it is unset (None or ""); unlike `or`, a 0 is kept."""
+    return default if value is None or value == "" else value

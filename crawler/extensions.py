@@ -12,6 +12,7 @@ from crawler.config import Config
 from spiders.annual_reports import AnnualReports
 from storage.catalog import Catalog
 from storage.db import open_catalogue
+from storage.history import record_withdrawals
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,11 @@ class CrawlRecorder:
         status, reason = crawl_status(reason, int(stats.get_value("downloader/response_count", 0)),
                                       str(stats.get_value("nianbao/first_error", "")))
         self.catalog.finish_crawl(spider.crawl_id, datetime.now(UTC), status, reason, counts)
+        # The item pipelines closed before this signal, so the crawl's reports are assembled: a complete crawl
+        # that no longer offers a report withdraws it (an incomplete one proves nothing and changes nothing).
+        withdrawn = record_withdrawals(self.catalog.sessions, spider.site.id, spider.crawl_id, datetime.now(UTC))
+        if withdrawn:
+            logger.info("reports withdrawn site=%s crawl=%s reports=%s", spider.site.id, spider.crawl_id, withdrawn)
         logger.info("crawl closed site=%s crawl=%s status=%s %s", spider.site.id, spider.crawl_id, status,
                     " ".join(f"{k}={v}" for k, v in counts.items()))
 
@@ -59,6 +65,9 @@ def crawl_status(close_reason: str, responses: int, first_error: str) -> tuple[s
     """The Crawl's status and reason: a run that got no response at all failed, whatever Scrapy says."""
     if close_reason == "shutdown":
         return "interrupted", close_reason
+    if close_reason == "closespider_pagecount":
+        # The page cap (NIANBAO_MAX_PAGES) stopped it: what was fetched is good, but the site was not covered.
+        return "truncated", f"stopped at the page cap ({close_reason}); raise NIANBAO_MAX_PAGES if the site is that big"
     if close_reason != "finished":
         return "failed", close_reason
     if responses == 0:

@@ -16,5 +16,14 @@ class DocumentItem:
     title: str | None = None
     page_url: str | None = None
     anchor_text: str | None = None
-    # The discovery rule that found it (e.g. "column-list", "attachment-link").
+    # The discovery rule that recognised it: for a page how its title was read ("report-title",
+    # "variant-title", "period-line"), for an attachment how its link was found ("anchor", "appendix",
+    # "js-variable", "script-html", "download-endpoint").
     rule: str = ""
+    # report / variant (解读, 图解: recorded beside their report, never as one) / attachment.
+    role: str = ""
+    # The statistics year read from the title (a hint for the parser; never the URL's folder).
+    report_year: int | None = None
+    # The column (list) the page was found in, and the rule that led to the page's link ("article:anchor").
+    column_url: str = ""
+    found_by: str = ""

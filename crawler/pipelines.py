@@ -38,7 +38,7 @@ class DocumentPipeline:
         return cls(crawler, Config.from_settings(crawler.settings))
 
     def open_spider(self) -> None:
-        self.stage = ParseStage(self.config.parse_workers, self.config.parse_timeout)
+        self.stage = ParseStage(self.config.parse_workers, self.config.parse_timeout, self.config.parse_memory_mb)
 
     def _stats(self) -> StatsCollector:
         assert self.crawler.stats is not None

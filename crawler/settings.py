@@ -21,15 +21,31 @@ NIANBAO_OPERATOR = os.environ.get("NIANBAO_OPERATOR", "")
 # Parse workers (processes) and the wall-clock limit per document, in seconds.
 NIANBAO_PARSE_WORKERS = int(os.environ.get("NIANBAO_PARSE_WORKERS", "2"))
 NIANBAO_PARSE_TIMEOUT = float(os.environ.get("NIANBAO_PARSE_TIMEOUT", "120"))
+# The address-space limit of one parse worker, in MB (0: no limit). A document that needs more fails alone.
+NIANBAO_PARSE_MEMORY_MB = int(os.environ.get("NIANBAO_PARSE_MEMORY_MB", "2048"))
+# The site registry file (TOML); empty: spiders/sites.toml. `nianbao sites add` appends to it.
+NIANBAO_REGISTRY = os.environ.get("NIANBAO_REGISTRY", "")
 # An HTTP proxy for every request (the sample web in tests and the demo). Falls back to http_proxy.
 NIANBAO_PROXY = os.environ.get("NIANBAO_PROXY", "")
+# The web UI (`nianbao serve`): the operator password (empty: no operator, the UI is read-only), the key that
+# signs its session cookies and CSRF tokens (empty: a random key per process, sessions end at restart), and the
+# hosts/networks an on-demand crawl may target although they are not public (comma-separated, e.g. "127.0.0.1").
+NIANBAO_UI_PASSWORD = os.environ.get("NIANBAO_UI_PASSWORD", "")
+NIANBAO_UI_SECRET = os.environ.get("NIANBAO_UI_SECRET", "")
+NIANBAO_UI_CRAWL_ALLOWLIST = os.environ.get("NIANBAO_UI_CRAWL_ALLOWLIST", "")
 
 # --- politeness ------------------------------------------------------------------------------------
 USER_AGENT = "nianbao/0.1 (+archive of government information-disclosure annual reports)"
-ROBOTSTXT_OBEY = True
+# robots.txt is obeyed unless NIANBAO_ROBOTS=0 (e.g. for a site that blocks its own report column by mistake).
+ROBOTSTXT_OBEY = os.environ.get("NIANBAO_ROBOTS", "1") != "0"
 CONCURRENT_REQUESTS = 16
-CONCURRENT_REQUESTS_PER_DOMAIN = 4
-DOWNLOAD_DELAY = 0
+# Per host: parallel requests and the delay between two of them (seconds), e.g. 1 and 2.0 for a fragile site.
+CONCURRENT_REQUESTS_PER_DOMAIN = int(os.environ.get("NIANBAO_HOST_CONCURRENCY", "4"))
+DOWNLOAD_DELAY = float(os.environ.get("NIANBAO_HOST_DELAY", "0"))
+# A 429/503 with Retry-After is retried after the wait the site asked for, if it is at most this long.
+NIANBAO_RETRY_AFTER_MAX = float(os.environ.get("NIANBAO_RETRY_AFTER_MAX", "300"))
+# A crawl of one site stops after this many responses (a runaway list or a trap the rules did not catch).
+CLOSESPIDER_PAGECOUNT = int(os.environ.get("NIANBAO_MAX_PAGES", "5000"))
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.25
 DOWNLOAD_TIMEOUT = 60
@@ -40,14 +56,41 @@ RETRY_TIMES = 2
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = os.environ.get("NIANBAO_LOG_LEVEL", "INFO")
-# A crawl of one site must end: a ceiling on depth guards against calendar traps.
-DEPTH_LIMIT = 8
+# A crawl of one site must end: a ceiling on depth guards against calendar traps. Discovery bounds each step
+# itself (sections 3 levels, sub-columns 3 levels, list pages per column: registry max_list_pages, default 200);
+# a 下一页 chain adds one level per page, so the ceiling leaves room for long lists.
+DEPTH_LIMIT = 250
+
+# --- browser: only for pages where the static discovery rules find nothing ------------------------
+# NIANBAO_BROWSER=0 switches rendering off; the spider then records such pages as found-nothing.
+NIANBAO_BROWSER = os.environ.get("NIANBAO_BROWSER", "1") != "0"
+if NIANBAO_BROWSER:
+    # scrapy-playwright serves requests with meta["playwright"]; all others go to Scrapy's own HTTP handler.
+    DOWNLOAD_HANDLERS = {
+        "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+        "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    }
+# scrapy-playwright needs the asyncio reactor (Scrapy's default since 2.13; said here so nothing overrides it).
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+# Debian's chromium (scripts/install-system-deps); `playwright install` is never needed. The proxy is set per
+# browser context from the request's proxy (spiders/annual_reports.py), so --proxy and http_proxy apply too.
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": os.environ.get("NIANBAO_CHROMIUM", "/usr/bin/chromium"),
+    "headless": True,
+    "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--no-first-run"],
+}
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 
 # --- components ------------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
     # Proxy: the standard HttpProxyMiddleware (750) reads http_proxy; ours sets request.meta["proxy"]
     # from NIANBAO_PROXY first so the CLI's --proxy wins over the environment.
     "crawler.middlewares.ProxyMiddleware": 740,
+    # Retry-After: sees a 429/503 before RetryMiddleware (550) does, waits as asked, then retries.
+    "crawler.politeness.RetryAfterMiddleware": 560,
     # The WARC recorder must see every hop and the body as it came off the wire: above
     # HttpCompression (590) and Redirect (600), and above the stats middleware (850) so that it
     # sees the final request headers Scrapy sends.
@@ -62,6 +105,9 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     # Opens and closes the Crawl row (start, end, status, counts) around the spider.
     "crawler.extensions.CrawlRecorder": 100,
+    # At spider close: stores which rule found each column and list, and records drift alerts
+    # (no column, zero reports where there were some) under NIANBAO_HOME. After CrawlRecorder so crawl_id is set.
+    "spiders.drift.DriftMonitor": 200,
 }
 
 FEED_EXPORT_ENCODING = "utf-8"

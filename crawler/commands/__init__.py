@@ -3,4 +3,5 @@
 To add a command: write crawler/commands/<name>.py with a `register` function and list it in COMMANDS.
 """
 
-COMMANDS = ["crawl", "reports", "parse", "sampleweb", "demo"]
+COMMANDS = ["crawl", "reports", "parse", "sampleweb", "demo", "archive", "reparse", "search", "coverage", "serve",
+            "sites"]
