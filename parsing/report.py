@@ -15,7 +15,7 @@ from parsing.validate import table3_rules, table4_rules, text_rules
 
 PARSER_VERSION = "0.2.0"
 # Extraction kind → schema §1 source_kind ("text" is for already-extracted text such as the seeds).
-SOURCE_KINDS = {"html": "html_inline", "pdf": "pdf", "docx": "docx", "doc": "doc", "text": "text"}
+SOURCE_KINDS = {"html": "html_inline", "pdf": "pdf", "docx": "docx", "doc": "doc", "text": "text", "xlsx": "xls"}
 
 
 @dataclass

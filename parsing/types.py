@@ -23,14 +23,17 @@ class Cell:
     colspan: int = 1
     page: int | None = None
     bbox: BBox | None = None
+    ocr: bool = False
 
     def source(self) -> dict[str, object]:
-        """The provenance dict used for the ``source`` of a §9 CELL."""
+        """The provenance dict used for the ``source`` of a §9 CELL (``ocr: true`` when read by OCR)."""
         out: dict[str, object] = {"row": self.row, "col": self.col}
         if self.page is not None:
             out["page"] = self.page
         if self.bbox is not None:
             out["bbox"] = [round(v, 2) for v in self.bbox]
+        if self.ocr:
+            out["ocr"] = True
         return out
 
 

@@ -7,21 +7,24 @@ import zipfile
 from collections.abc import Callable
 
 from crawler.errors import ParseError
-from parsing.extract import doc, docx, html, pdf, text
+from parsing.extract import doc, docx, html, ocr, ofd, pdf, spreadsheet, text
 from parsing.types import Extraction
 
-KINDS = ("pdf", "docx", "doc", "html", "text", "xlsx", "xls", "unknown")
+KINDS = ("pdf", "docx", "doc", "html", "text", "xlsx", "xls", "ofd", "image", "unknown")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<table", b"<div", b"<p>", b"<p ")
 _EXTENSIONS = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc", ".html": "html", ".htm": "html",
-               ".shtml": "html", ".txt": "text", ".xlsx": "xlsx", ".xls": "xls"}
+               ".shtml": "html", ".txt": "text", ".xlsx": "xlsx", ".xls": "xls", ".ofd": "ofd",
+               ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image"}
 _MEDIA_TYPES = {"application/pdf": "pdf", "text/html": "html", "application/xhtml+xml": "html",
                 "application/msword": "doc", "text/plain": "text",
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-                "application/vnd.ms-excel": "xls", "application/wps-office.wps": "doc"}
+                "application/vnd.ms-excel": "xls", "application/wps-office.wps": "doc", "application/ofd": "ofd",
+                "image/png": "image", "image/jpeg": "image", "image/tiff": "image"}
 EXTRACTORS: dict[str, Callable[[bytes], Extraction]] = {
     "pdf": pdf.extract, "docx": docx.extract, "doc": doc.extract, "html": html.extract, "text": text.extract,
+    "xlsx": spreadsheet.extract_xlsx, "xls": spreadsheet.extract_xls, "ofd": ofd.extract, "image": ocr.extract_image,
 }
 
 
@@ -32,7 +35,7 @@ def detect_kind(data: bytes, media_type: str | None = None, filename: str | None
         return by_magic
     hinted = _kind_from_hints(media_type, filename)
     if data.startswith(b"PK\x03\x04"):  # a zip we could not place: let the hinted extractor explain why
-        return hinted if hinted in ("docx", "xlsx") else "unknown"
+        return hinted if hinted in ("docx", "xlsx", "ofd") else "unknown"
     if data.startswith(_OLE_MAGIC):
         return hinted if hinted in ("doc", "xls") else "unknown"
     if hinted in ("html", "text") and text.looks_like_text(data):
@@ -68,6 +71,8 @@ def _kind_from_magic(data: bytes) -> str:
         return _zip_kind(data)
     if data.startswith(_OLE_MAGIC):
         return _ole_kind(data)
+    if ocr.looks_like_image(data):
+        return "image"
     lowered = data[:4096].lower()
     if head.startswith(b"<") and any(marker in lowered for marker in _HTML_MARKERS):
         return "html"
@@ -84,6 +89,8 @@ def _zip_kind(data: bytes) -> str:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
+    if "OFD.xml" in names:
+        return "ofd"
     return "unknown"
 
 

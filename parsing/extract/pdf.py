@@ -10,6 +10,7 @@ import pdfplumber
 import pypdfium2
 
 from crawler.errors import ParseError
+from parsing.extract import ocr
 from parsing.types import Cell, Extraction, Table
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,8 @@ def extract(data: bytes) -> Extraction:
         raise ParseError("not a PDF: missing %PDF header")
     try:
         return _extract_pdfplumber(data)
+    except ParseError:
+        raise
     except Exception as exc:  # pdfminer raises many unrelated types on broken files
         first_error = f"{type(exc).__name__}: {exc}"
     log.info("parser=pdfplumber status=failed reason=%s", first_error)
@@ -43,10 +46,16 @@ def _extract_pdfplumber(data: bytes) -> Extraction:
         for number, page in enumerate(pdf.pages, start=1):
             texts.append(page.extract_text() or "")
             tables.extend(_page_tables(page, number))
+    meta: dict[str, str] = {}
+    scanned = [i for i, t in enumerate(texts) if not t.strip()]
+    for index in scanned:  # a page without a text layer is a scan: OCR it
+        texts[index], page_tables = ocr.ocr_pdf_page(data, index)
+        tables.extend(page_tables)
+    if scanned:
+        meta["ocr_pages"] = ",".join(str(i + 1) for i in scanned)
+        warnings.append(f"text of page(s) {meta['ocr_pages']} from OCR (tesseract {ocr.LANG})")
     text = "\n".join(texts)
-    if not text.strip():
-        warnings.append("PDF has no text layer (scanned?); OCR is not implemented")
-    return Extraction(text=text, tables=tables, pages=n_pages, source_kind="pdf", warnings=warnings)
+    return Extraction(text=text, tables=tables, pages=n_pages, source_kind="pdf", warnings=warnings, meta=meta)
 
 
 def _page_tables(page: Any, number: int) -> list[Table]:
