@@ -20,7 +20,8 @@ def _parsed(name: str) -> dict[str, Any]:
 
 
 def test_every_kind_has_golden_documents() -> None:
-    assert {g["kind"] for g in GOLDENS} >= {"pdf", "docx", "doc", "html", "text"}
+    assert {g["kind"] for g in GOLDENS} >= {"pdf", "docx", "doc", "html", "text", "xlsx", "xls", "ofd",
+                                            "scanned_pdf"}
     assert all("DRAFT" not in g["checked"] for g in GOLDENS), "a drafted golden was not checked by hand"
 
 

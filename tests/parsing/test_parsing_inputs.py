@@ -23,6 +23,18 @@ def _zip_without_document() -> bytes:
     return out.getvalue()
 
 
+def _zip(members: dict[str, str]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        for name, body in members.items():
+            package.writestr(name, body)
+    return out.getvalue()
+
+
+_OFD_ROOT = ('<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml'
+             "</ofd:DocRoot></ofd:DocBody></ofd:OFD>")
+
+
 @pytest.mark.parametrize(
     ("data", "filename", "message"),
     [
@@ -33,6 +45,13 @@ def _zip_without_document() -> bytes:
         (_zip_without_document(), "report.docx", "word/document.xml"),
         (_zip_without_document(), None, "word/document.xml"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "x.doc", "DOC"),
+        (_zip({"xl/workbook.xml": "<workbook", "[Content_Types].xml": "<Types/>"}), "r.xlsx", "unreadable XLSX"),
+        (_zip({"xl/workbook.xml": "<workbook"})[:-40], "r.xlsx", "not an XLSX: bad zip"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "r.xls", "unreadable XLS"),
+        (_zip({"Doc_0/Document.xml": "<x/>"}), "r.ofd", "OFD.xml"),
+        (_zip({"OFD.xml": _OFD_ROOT}), "r.ofd", "lacks Doc_0/Document.xml"),
+        (_zip({"OFD.xml": _OFD_ROOT, "Doc_0/Document.xml": "<ofd:Document"}), None, "not well-formed"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "scan.png", "unreadable image"),
     ],
 )
 def test_broken_input_raises_parse_error(data: bytes, filename: str | None, message: str) -> None:
