@@ -24,6 +24,9 @@ class Config:
     ui_password: str = ""
     ui_secret: str = ""
     ui_crawl_allowlist: tuple[str, ...] = ()
+    schedule_concurrency: int = 2
+    schedule_stop_timeout: float = 60.0
+    trigger: str = "manual"
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any] | Any) -> Config:
@@ -44,6 +47,9 @@ class Config:
             ui_password=settings.get("NIANBAO_UI_PASSWORD") or "",
             ui_secret=settings.get("NIANBAO_UI_SECRET") or "",
             ui_crawl_allowlist=_split_list(settings.get("NIANBAO_UI_CRAWL_ALLOWLIST")),
+            schedule_concurrency=int(settings.get("NIANBAO_SCHEDULE_CONCURRENCY") or 2),
+            schedule_stop_timeout=float(_default(settings.get("NIANBAO_SCHEDULE_STOP_TIMEOUT"), 60)),
+            trigger=settings.get("NIANBAO_TRIGGER") or "manual",
         )
 
     @classmethod
@@ -67,6 +73,9 @@ class Config:
             "NIANBAO_PROXY": self.proxy,
             # The UI password and secret are left out: Scrapy logs the settings it is given.
             "NIANBAO_UI_CRAWL_ALLOWLIST": ",".join(self.ui_crawl_allowlist),
+            "NIANBAO_SCHEDULE_CONCURRENCY": self.schedule_concurrency,
+            "NIANBAO_SCHEDULE_STOP_TIMEOUT": self.schedule_stop_timeout,
+            "NIANBAO_TRIGGER": self.trigger,
         }
 
 

@@ -13,6 +13,7 @@ from spiders.annual_reports import AnnualReports
 from storage.catalog import Catalog
 from storage.db import open_catalogue
 from storage.history import record_withdrawals
+from storage.models import Crawl
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,10 @@ class CrawlRecorder:
         site = spider.site
         self.catalog.upsert_site(site)
         spider.crawl_id = self.catalog.start_crawl(site.id, datetime.now(UTC))
+        trigger = Config.from_settings(self.crawler.settings).trigger
+        if trigger != "manual":  # the row's default; `nianbao schedule` sets NIANBAO_TRIGGER=scheduled
+            with self.catalog.sessions.begin() as s:
+                s.get_one(Crawl, spider.crawl_id).trigger = trigger
         logger.info("crawl started site=%s crawl=%s home=%s", site.id, spider.crawl_id, site.home_url)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:

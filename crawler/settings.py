@@ -34,6 +34,13 @@ NIANBAO_UI_PASSWORD = os.environ.get("NIANBAO_UI_PASSWORD", "")
 NIANBAO_UI_SECRET = os.environ.get("NIANBAO_UI_SECRET", "")
 NIANBAO_UI_CRAWL_ALLOWLIST = os.environ.get("NIANBAO_UI_CRAWL_ALLOWLIST", "")
 
+# `nianbao schedule`: crawls running at once, the seconds a SIGTERM waits for running crawls to close before they
+# are killed (deploy/nianbao-schedule.service's TimeoutStopSec is this plus a margin), and the trigger recorded on
+# a crawl's run row (the scheduler sets "scheduled" for the crawls it starts).
+NIANBAO_SCHEDULE_CONCURRENCY = int(os.environ.get("NIANBAO_SCHEDULE_CONCURRENCY", "2"))
+NIANBAO_SCHEDULE_STOP_TIMEOUT = float(os.environ.get("NIANBAO_SCHEDULE_STOP_TIMEOUT", "60"))
+NIANBAO_TRIGGER = os.environ.get("NIANBAO_TRIGGER", "manual")
+
 # --- politeness ------------------------------------------------------------------------------------
 USER_AGENT = "nianbao/0.1 (+archive of government information-disclosure annual reports)"
 # robots.txt is obeyed unless NIANBAO_ROBOTS=0 (e.g. for a site that blocks its own report column by mistake).

@@ -6,6 +6,8 @@ report changes only by gaining a ReportVersion.
 
 from __future__ import annotations
 
+import os
+import socket
 from datetime import datetime
 from typing import Any
 
@@ -54,6 +56,12 @@ class Crawl(Base):
     attachments: Mapped[int] = mapped_column(Integer, default=0)
     bytes: Mapped[int] = mapped_column(BigInteger, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
+    # manual (`nianbao crawl`) / scheduled (`nianbao schedule`)
+    trigger: Mapped[str] = mapped_column(String(20), default="manual", server_default="manual")
+    # The process that opened the run, set on insert: lets `nianbao schedule` tell a stale `running` row
+    # (its process is gone) from a live one.
+    host: Mapped[str | None] = mapped_column(String(255), default=lambda: socket.gethostname())
+    pid: Mapped[int | None] = mapped_column(Integer, default=lambda: os.getpid())
 
 
 class Payload(Base):
