@@ -1,0 +1,64 @@
+"""Per-site cron schedules: the registry's `schedule` key (or the default) as APScheduler triggers."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.combining import OrTrigger
+from apscheduler.triggers.cron import CronTrigger
+
+from crawler.errors import ConfigError
+from spiders.registry import Site
+
+# The schedule of a site without a `schedule` key: weekly (Monday 02:00), plus daily during January–March, when
+# the reports of the previous year appear (they are due by 31 January). Cron fields, local time of the server.
+DEFAULT_SCHEDULE = ("0 2 * * mon", "0 2 * 1-3 *")
+
+FIELDS_5 = ("minute", "hour", "day", "month", "day_of_week")
+FIELDS_6 = ("second", *FIELDS_5)
+# Standard cron numbers days of the week from Sunday (0 or 7); APScheduler 3 from Monday (0). Names are safe.
+DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def site_schedule(site: Site) -> tuple[str, ...]:
+    """The cron expressions of a site: its registry `schedule` (one string or a list) or DEFAULT_SCHEDULE."""
+    value = site.overrides.get("schedule")
+    if value is None:
+        return DEFAULT_SCHEDULE
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def cron_trigger(expression: str) -> CronTrigger:
+    """One cron expression: 5 fields (minute … day of week) or 6 with seconds first."""
+    parts = expression.split()
+    if len(parts) not in (5, 6):
+        raise ConfigError(f"cron expression {expression!r} needs 5 fields (min hour day month dow) or 6 "
+                          "(seconds first); fix the site's `schedule` in the registry")
+    names = FIELDS_6 if len(parts) == 6 else FIELDS_5
+    fields = dict(zip(names, parts, strict=True))
+    fields["day_of_week"] = _cron_days(fields["day_of_week"])
+    try:
+        return CronTrigger(**fields)
+    except ValueError as exc:
+        raise ConfigError(f"cron expression {expression!r}: {exc}; fix the site's `schedule`") from exc
+
+
+def _cron_days(field: str) -> str:
+    """Standard cron day numbers (0/7 Sunday) as names, so APScheduler reads them as cron does."""
+    def name(match: re.Match[str]) -> str:
+        return DAY_NAMES[int(match.group())] if int(match.group()) < 8 else match.group()
+
+    return ",".join("/".join([re.sub(r"\d+", name, p.split("/")[0]), *p.split("/")[1:]]) for p in field.split(","))
+
+
+def site_trigger(site: Site) -> BaseTrigger:
+    """The site's schedule as one trigger (the union of its expressions)."""
+    triggers = [cron_trigger(e) for e in site_schedule(site)]
+    return triggers[0] if len(triggers) == 1 else OrTrigger(triggers)
+
+
+def next_run(site: Site, now: datetime) -> datetime | None:
+    """When the site's schedule fires next after `now` (timezone-aware)."""
+    return site_trigger(site).get_next_fire_time(None, now)

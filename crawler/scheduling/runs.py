@@ -1,0 +1,66 @@
+"""Run history from the `crawls` table: who runs what, stale `running` rows, the last run of each site."""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.models import Crawl
+
+FAILING = ("failed", "interrupted", "truncated")
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this pid exists on this host."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def is_stale(crawl: Crawl, host: str) -> bool:
+    """A `running` row whose process is gone: opened on this host by a pid that no longer exists.
+
+    Rows of other hosts, and rows without an owner (before migration 0003), are never judged stale here.
+    """
+    return crawl.status == "running" and crawl.host == host and crawl.pid is not None and not process_alive(crawl.pid)
+
+
+def recover_stale(sessions: sessionmaker[Session], now: datetime, site_id: str | None = None) -> list[int]:
+    """Mark `running` rows of dead processes of this host as interrupted; returns their ids."""
+    host = socket.gethostname()
+    with sessions.begin() as s:
+        query = select(Crawl).where(Crawl.status == "running")
+        if site_id is not None:
+            query = query.where(Crawl.site_id == site_id)
+        stale = [c for c in s.scalars(query) if is_stale(c, host)]
+        for crawl in stale:
+            crawl.status, crawl.finished_at = "interrupted", now
+            crawl.close_reason = f"process {crawl.pid} on {crawl.host} ended without closing the run"
+        return [c.id for c in stale]
+
+
+def running(sessions: sessionmaker[Session], site_id: str | None = None) -> list[Crawl]:
+    """The `running` rows that are not stale (live or of unknown owner), oldest first."""
+    host = socket.gethostname()
+    with sessions() as s:
+        query = select(Crawl).where(Crawl.status == "running").order_by(Crawl.id)
+        if site_id is not None:
+            query = query.where(Crawl.site_id == site_id)
+        return [c for c in s.scalars(query) if not is_stale(c, host)]
+
+
+def last_runs(sessions: sessionmaker[Session]) -> dict[str, Crawl]:
+    """The latest ended run of each site (status other than running)."""
+    with sessions() as s:
+        latest = (select(Crawl.site_id, func.max(Crawl.id).label("id")).where(Crawl.status != "running")
+                  .group_by(Crawl.site_id).subquery())
+        rows = s.scalars(select(Crawl).join(latest, Crawl.id == latest.c.id)).all()
+        return {c.site_id: c for c in rows}
