@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.combining import OrTrigger
@@ -30,17 +30,22 @@ def site_schedule(site: Site) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def cron_trigger(expression: str) -> CronTrigger:
-    """One cron expression: 5 fields (minute … day of week) or 6 with seconds first."""
+def cron_trigger(expression: str, timezone: tzinfo | None = None) -> CronTrigger:
+    """One cron expression: 5 fields (minute … day of week) or 6 with seconds first; in `timezone` (default:
+    the server's local time)."""
     parts = expression.split()
     if len(parts) not in (5, 6):
         raise ConfigError(f"cron expression {expression!r} needs 5 fields (min hour day month dow) or 6 "
                           "(seconds first); fix the site's `schedule` in the registry")
     names = FIELDS_6 if len(parts) == 6 else FIELDS_5
     fields = dict(zip(names, parts, strict=True))
+    if "/" in fields["day_of_week"] and fields["day_of_week"] != "*":
+        # APScheduler 3 drops a step on a day-of-week range silently; refuse it instead.
+        raise ConfigError(f"cron expression {expression!r}: steps in the day of week are not supported; list the "
+                          "days instead (mon,wed,fri) in the site's `schedule`")
     fields["day_of_week"] = _cron_days(fields["day_of_week"])
     try:
-        return CronTrigger(**fields)
+        return CronTrigger(**fields, timezone=timezone)
     except ValueError as exc:
         raise ConfigError(f"cron expression {expression!r}: {exc}; fix the site's `schedule`") from exc
 
@@ -50,15 +55,15 @@ def _cron_days(field: str) -> str:
     def name(match: re.Match[str]) -> str:
         return DAY_NAMES[int(match.group())] if int(match.group()) < 8 else match.group()
 
-    return ",".join("/".join([re.sub(r"\d+", name, p.split("/")[0]), *p.split("/")[1:]]) for p in field.split(","))
+    return re.sub(r"\d+", name, field)
 
 
-def site_trigger(site: Site) -> BaseTrigger:
+def site_trigger(site: Site, timezone: tzinfo | None = None) -> BaseTrigger:
     """The site's schedule as one trigger (the union of its expressions)."""
-    triggers = [cron_trigger(e) for e in site_schedule(site)]
+    triggers = [cron_trigger(e, timezone) for e in site_schedule(site)]
     return triggers[0] if len(triggers) == 1 else OrTrigger(triggers)
 
 
-def next_run(site: Site, now: datetime) -> datetime | None:
+def next_run(site: Site, now: datetime, timezone: tzinfo | None = None) -> datetime | None:
     """When the site's schedule fires next after `now` (timezone-aware)."""
-    return site_trigger(site).get_next_fire_time(None, now)
+    return site_trigger(site, timezone).get_next_fire_time(None, now)
