@@ -80,22 +80,20 @@ def _sheet(grid: Grid, merges: Merges) -> tuple[list[str], list[Table]]:
             by_row.setdefault(r, []).append(c)
     blocks: list[list[int]] = []
     for r in sorted(by_row):
-        starts_new = not blocks or r - blocks[-1][-1] > max(spans.get((blocks[-1][-1], c), (1, 1))[0] for c in
-                                                           by_row[blocks[-1][-1]])
-        if starts_new:
+        last = blocks[-1][-1] if blocks else None  # a block goes on while rows follow (merged rows count)
+        if last is None or r - last > max(spans.get((last, c), (1, 1))[0] for c in by_row[last]):
             blocks.append([r])
         else:
             blocks[-1].append(r)
-    prose: list[str] = []
+    prose: list[str] = []  # the sheet's text in order: prose rows and tables as tab rows
     tables: list[Table] = []
     for block in blocks:
         if all(len(by_row[r]) < 2 for r in block):
             prose.extend(" ".join(grid[(r, c)] for c in sorted(by_row[r])) for r in block)
-            tables_text = None
         else:
-            tables_text = _table(grid, spans, covered, block[0], block[-1] + 1)
-            tables.append(tables_text)
-            prose.append(tables_text.as_text())
+            table = _table(grid, spans, covered, block[0], block[-1] + 1)
+            tables.append(table)
+            prose.append(table.as_text())
     return prose, tables
 
 
