@@ -8,6 +8,11 @@ first space of an ``outlink`` or ``attachment`` value is the link's anchor text,
     callback: <the spider callback that parses the page>  (its page type, when known)
     outlink: <absolute URL> <anchor text>                 (every <a href>, in page order, once per URL+text)
     attachment: <absolute URL> <anchor text>              (the outlinks that are documents)
+
+A page fetched again with a payload identical to an earlier capture of the same URL (an
+identical-payload `revisit`) has the same links, so its record lists no outlinks and attachments but
+
+    links-as-in: <WARC-Record-ID of the earlier response>  (whose own metadata record lists them)
 """
 
 from __future__ import annotations
@@ -90,8 +95,13 @@ def metadata_fields(
     rule: str | None = None,
     via: str | None = None,
     callback: str | None = None,
+    links_as_in: str | None = None,
 ) -> dict[str, list[str]]:
-    """The warc-fields of a page's metadata record (see the module docstring)."""
+    """The warc-fields of a page's metadata record (see the module docstring).
+
+    ``links_as_in`` is the record id of an earlier response with the same URL and payload: its links
+    are not listed again.
+    """
     fields: dict[str, list[str]] = {}
     if via:
         fields["via"] = [via]
@@ -99,6 +109,9 @@ def metadata_fields(
         fields["discovery-rule"] = [rule]
     if callback:
         fields["callback"] = [callback]
+    if links_as_in:
+        fields["links-as-in"] = [links_as_in]
+        return fields
     fields["outlink"] = [_value(link) for link in links]
     fields["attachment"] = [_value(link) for link in links if is_attachment(link.url)]
     return {name: values for name, values in fields.items() if values}

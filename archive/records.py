@@ -127,7 +127,8 @@ def record_bytes(record: ArcWarcRecord) -> bytes:
 class RecordBuilder:
     """Builds WARC/1.1 request, response, revisit, metadata and warcinfo records.
 
-    Every record carries WARC-Block-Digest and WARC-Payload-Digest (sha256, base32). Record ids come
+    Every record carries WARC-Block-Digest and WARC-Payload-Digest (sha256, base32), except a request
+    without a body, which has no payload to digest. Record ids come
     from ``record_id`` (inject a counter for byte-exact tests); ids are drawn in call order.
     """
 
@@ -184,7 +185,9 @@ class RecordBuilder:
             protocol=ex.method.upper(),
         )
         headers = self._warc_headers("request", record_id, ex.sent_at, ex.url, ex.ip_address, concurrent_to)
-        return self._record("request", headers, http, ex.request_body, warc_sha256(ex.request_body))
+        # A GET has no payload: its WARC-Payload-Digest would be the digest of b"" on every request record.
+        digest = warc_sha256(ex.request_body) if ex.request_body else None
+        return self._record("request", headers, http, ex.request_body, digest)
 
     def _response(self, ex: HttpExchange, record_id: str, *, concurrent_to: str | None) -> ArcWarcRecord:
         headers = self._warc_headers("response", record_id, ex.sent_at, ex.url, ex.ip_address, concurrent_to)
@@ -229,14 +232,15 @@ class RecordBuilder:
         headers: StatusAndHeaders,
         http: StatusAndHeaders | None,
         payload: bytes,
-        payload_digest: str,
+        payload_digest: str | None,
     ) -> ArcWarcRecord:
         head = b""
         if http is not None:
             head = _head_bytes(http)
             http.headers_buff = head
         block = head + payload
-        headers.add_header("WARC-Payload-Digest", payload_digest)
+        if payload_digest is not None:
+            headers.add_header("WARC-Payload-Digest", payload_digest)
         headers.add_header("WARC-Block-Digest", warc_sha256(block))
         headers.add_header("Content-Type", _CONTENT_TYPES[rec_type])
         headers.add_header("Content-Length", str(len(block)))

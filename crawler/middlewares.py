@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.stats import get_header_size, get_status_size
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
@@ -141,7 +142,8 @@ class WarcRecorderMiddleware:
         refers = None if original is None else OriginalCapture(
             original.record_id, original.url, as_utc(original.captured_at), digest)
         records = list(self.builder.capture(exchange, refers_to=refers))
-        records += self._page_metadata(request, response, exchange, records[1])
+        same_page = refers.record_id if refers is not None and refers.url == exchange.url else None
+        records += self._page_metadata(request, response, exchange, records[1], links_as_in=same_page)
         _, location, *_ = self._writer(spider).write(records)
         request.meta[CAPTURE_ID] = self.catalog.record_capture(_capture_row(
             self._crawl_id(spider), exchange, response, location, digest, "response" if refers is None else "revisit"))
@@ -174,12 +176,31 @@ class WarcRecorderMiddleware:
             self._crawl_id(spider), exchange, response, location, source.payload_sha256, "revisit",
             media_type=_header(rebuilt.headers, b"Content-Type"), fallback=source))
         self._stats_inc("nianbao/revisit_not_modified")
+        self._account_rebuilt(response, rebuilt)
         return rebuilt
 
+    def _account_rebuilt(self, wire: Response, rebuilt: Response) -> None:
+        """Count a rebuilt response as the 304 that came off the wire, not as a download.
+
+        Scrapy's DownloaderStats (850) runs after this middleware and counts ``rebuilt``; the
+        difference is taken off beforehand, so ``downloader/response_bytes`` and the status counts
+        say what the server sent. The rebuilt bodies get their own ``nianbao/rebuilt_response_*`` stats.
+        """
+        stats = self.crawler.stats
+        if stats is None:
+            return
+        stats.inc_value("nianbao/rebuilt_response_count")
+        stats.inc_value("nianbao/rebuilt_response_bytes", _stats_size(rebuilt))
+        if self.crawler.settings.getbool("DOWNLOADER_STATS"):
+            stats.inc_value("downloader/response_bytes", _stats_size(wire) - _stats_size(rebuilt))
+            stats.inc_value(f"downloader/response_status_count/{wire.status}")
+            stats.inc_value(f"downloader/response_status_count/{rebuilt.status}", -1)
+
     def _page_metadata(
-        self, request: Request, response: Response, exchange: HttpExchange, response_record: ArcWarcRecord
+        self, request: Request, response: Response, exchange: HttpExchange, response_record: ArcWarcRecord,
+        *, links_as_in: str | None = None,
     ) -> list[ArcWarcRecord]:
-        """The `metadata` record of an HTML 200 page (none for other responses)."""
+        """The `metadata` record of an HTML 200 page (none for other responses); links only if new."""
         if response.status != 200 or not is_html(_header(response.headers, b"Content-Type")):
             return []
         try:
@@ -187,11 +208,11 @@ class WarcRecorderMiddleware:
         except ArchiveError as exc:
             logger.warning("event=metadata_skipped url=%s reason=%s", request.url, exc)
             return []
-        links = page_links(request.url, body, _header(response.headers, b"Content-Type"))
+        links = [] if links_as_in else page_links(request.url, body, _header(response.headers, b"Content-Type"))
         fields = metadata_fields(links, is_attachment=_is_attachment,
                                  rule=request.meta.get(RULE) or request.cb_kwargs.get("rule"),
                                  via=_header(request.headers, b"Referer"),
-                                 callback=getattr(request.callback, "__name__", None))
+                                 callback=getattr(request.callback, "__name__", None), links_as_in=links_as_in)
         concurrent = str(response_record.rec_headers.get_header("WARC-Record-ID"))
         return [self.builder.metadata(request.url, exchange.sent_at, fields, concurrent_to=concurrent)]
 
@@ -235,6 +256,11 @@ def _rebuilt_response(request: Request, response: Response, archived: ArchivedRe
     cls = responsetypes.from_args(headers=headers, url=request.url, body=archived.body)
     return cls(url=request.url, status=archived.status, headers=headers, body=archived.body,
                flags=[REVISIT_FLAG], request=request, protocol=response.protocol, ip_address=response.ip_address)
+
+
+def _stats_size(response: Response) -> int:
+    """A response's size as Scrapy's DownloaderStats counts it."""
+    return len(response.body) + get_header_size(response.headers) + get_status_size(response.status) + 4
 
 
 def _capture_row(

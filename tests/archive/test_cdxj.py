@@ -35,11 +35,11 @@ def test_exact_lines_of_a_small_warc(tmp_path: Path) -> None:
         'cn,gov,example)/xxgk/ndbg/index.html?page=2&y=2025 20261122073600 {"url": "' + PAGE + '", '
         '"mime": "text/html", "status": "200", '
         '"digest": "sha256:XZGBZ43XGRRQ3HHAGCS5RRWXJZECKMKMPQOLI3SXSE2ONM57UHTA====", '
-        '"length": "606", "offset": "814", "filename": "' + NAME + '"}',
+        '"length": "606", "offset": "756", "filename": "' + NAME + '"}',
         'cn,gov,example)/xxgk/ndbg/p020250101.pdf 20261122073600 {"url": "' + PDF + '", '
         '"mime": "application/pdf", "status": "200", '
         '"digest": "sha256:GRDHV2YWG6GQTDHYX7TCNYSSBRP3HSSEDCHMTCHCU6GMFC2KSSQQ====", '
-        '"length": "397", "offset": "2219", "filename": "' + NAME + '"}',
+        '"length": "397", "offset": "2103", "filename": "' + NAME + '"}',
     ]
 
 

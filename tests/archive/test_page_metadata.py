@@ -71,3 +71,9 @@ def test_content_encodings_are_removed() -> None:
 def test_only_html_gets_links() -> None:
     assert is_html("text/html; charset=GBK") and is_html("application/xhtml+xml")
     assert not is_html("application/pdf") and not is_html(None)
+
+
+def test_unchanged_page_points_at_the_earlier_links() -> None:
+    links = page_links(PAGE, GBK_PAGE, "text/html")
+    fields = metadata_fields(links, is_attachment=_is_attachment, rule="column-list", links_as_in="<urn:uuid:first>")
+    assert fields == {"discovery-rule": ["column-list"], "links-as-in": ["<urn:uuid:first>"]}

@@ -137,3 +137,13 @@ def test_post_request_body_is_payload() -> None:
     assert b"\r\n\r\nPOST /xxgk/ndbg/index.html?page=2&y=2025 HTTP/1.1\r\n" in data
     assert data.endswith(b"\r\n\r\nyear=2025&type=ndbg\r\n\r\n")
     assert request.rec_headers.get_header("WARC-Payload-Digest") == warc_sha256(b"year=2025&type=ndbg")
+
+
+def test_get_request_without_body_has_no_payload_digest(tmp_path) -> None:
+    request = RecordBuilder().request(make_exchange())
+    parsed, payload = _parse(record_bytes(request))
+    assert payload == b"" and parsed.rec_headers.get_header("WARC-Payload-Digest") is None
+    assert parsed.rec_headers.get_header("WARC-Block-Digest") == warc_sha256(request.http_headers.headers_buff)
+    path = tmp_path / "request.warc.gz"
+    path.write_bytes(gzip_member(record_bytes(request)))
+    assert warcio_check(path) == 0
