@@ -188,6 +188,10 @@ class SampleWebServer:
     def proxy_url(self) -> str:
         return f"http://{self._requested[0]}:{self.port}"
 
+    def render(self, site_id: str) -> None:
+        """Render every page and attachment of ``site_id`` now instead of on its first request."""
+        build_site(SITES[site_id], self._cache_dir)
+
     def start(self) -> None:
         """Serve in a background daemon thread."""
         httpd = self._bind()
