@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,10 @@ class Config:
     schedule_concurrency: int = 2
     schedule_stop_timeout: float = 60.0
     trigger: str = "manual"
+    resume_max_age_hours: float = 168.0
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_prefix: str = "nianbao:"
+    worker_id: str = ""
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any] | Any) -> Config:
@@ -50,6 +56,10 @@ class Config:
             schedule_concurrency=int(settings.get("NIANBAO_SCHEDULE_CONCURRENCY") or 2),
             schedule_stop_timeout=float(_default(settings.get("NIANBAO_SCHEDULE_STOP_TIMEOUT"), 60)),
             trigger=settings.get("NIANBAO_TRIGGER") or "manual",
+            resume_max_age_hours=float(_default(settings.get("NIANBAO_RESUME_MAX_AGE"), 168)),
+            redis_url=settings.get("NIANBAO_REDIS_URL") or "redis://127.0.0.1:6379/0",
+            redis_prefix=_default(settings.get("NIANBAO_REDIS_PREFIX"), "nianbao:"),
+            worker_id=settings.get("NIANBAO_WORKER_ID") or f"{socket.gethostname()}-{os.getpid()}",
         )
 
     @classmethod
@@ -76,6 +86,10 @@ class Config:
             "NIANBAO_SCHEDULE_CONCURRENCY": self.schedule_concurrency,
             "NIANBAO_SCHEDULE_STOP_TIMEOUT": self.schedule_stop_timeout,
             "NIANBAO_TRIGGER": self.trigger,
+            "NIANBAO_RESUME_MAX_AGE": self.resume_max_age_hours,
+            "NIANBAO_REDIS_URL": self.redis_url,
+            "NIANBAO_REDIS_PREFIX": self.redis_prefix,
+            "NIANBAO_WORKER_ID": self.worker_id,
         }
 
 

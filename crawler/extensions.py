@@ -37,6 +37,9 @@ class CrawlRecorder:
         assert isinstance(spider, AnnualReports)
         site = spider.site
         self.catalog.upsert_site(site)
+        if spider.crawl_id is not None:  # a run that goes on (crawler/run.py reopened its row)
+            logger.info("crawl resumed site=%s crawl=%s home=%s", site.id, spider.crawl_id, site.home_url)
+            return
         spider.crawl_id = self.catalog.start_crawl(site.id, datetime.now(UTC))
         trigger = Config.from_settings(self.crawler.settings).trigger
         if trigger != "manual":  # the row's default; `nianbao schedule` sets NIANBAO_TRIGGER=scheduled

@@ -24,6 +24,7 @@ from archive.replay import ArchivedResponse, archived_response
 from archive.writer import RecordLocation, WarcWriter
 from crawler.config import Config
 from crawler.errors import ArchiveError
+from crawler.resume import ArchiveAnswers, read_capture
 from spiders.discovery import ATTACHMENT_EXT
 from storage.catalog import CaptureRow, Catalog, StoredCapture
 from storage.db import open_catalogue
@@ -39,6 +40,8 @@ RULE = "nianbao_rule"
 # Set here: the earlier capture a conditional request revalidates.
 REVALIDATES = "nianbao_revalidates"
 REVISIT_FLAG = "nianbao-revisit"
+# Set here: a response a resumed crawl answered from its own earlier capture (crawler/resume.py).
+RESUMED_FLAG = "nianbao-resumed"
 
 
 class ProxyMiddleware:
@@ -72,6 +75,9 @@ class WarcRecorderMiddleware:
 
     At spider start, `.open` WARC files left by a crashed crawl are repaired, and finished files get
     their CDXJ index (archive.cdxj) if they lack one; each file is indexed as it closes.
+
+    In a resumed crawl (``spider.resumed``) a GET the crawl already captured is answered from that capture
+    (flag ``nianbao-resumed``) and not recorded again; see crawler/resume.py.
     """
 
     def __init__(self, crawler: Crawler, config: Config) -> None:
@@ -80,6 +86,7 @@ class WarcRecorderMiddleware:
         self.catalog = Catalog(open_catalogue(config.database_url))
         self.builder = RecordBuilder()
         self.writer: WarcWriter | None = None
+        self.answers: ArchiveAnswers | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcRecorderMiddleware:
@@ -103,14 +110,17 @@ class WarcRecorderMiddleware:
                 max_size=self.config.warc_max_size, info=_warcinfo(spider, self.config), on_finish=write_index)
         return self.writer
 
-    def process_request(self, request: Request) -> None:
+    def process_request(self, request: Request) -> Response | None:
+        answer = self._answer_from_archive(request)
+        if answer is not None:
+            return answer
         request.meta[SENT_AT] = datetime.now(UTC)
         earlier = request.meta.get(REVALIDATES)
         if isinstance(earlier, StoredCapture) and earlier.url != request.url:  # a redirect hop copied them
             del request.meta[REVALIDATES]
             _drop_conditionals(request)
         if REVALIDATES in request.meta or not _may_revalidate(request):
-            return
+            return None
         source = self.catalog.latest_ok_capture(request.url)
         if source is not None and (source.etag or source.last_modified):
             if source.etag:
@@ -118,6 +128,33 @@ class WarcRecorderMiddleware:
             if source.last_modified:
                 request.headers[b"If-Modified-Since"] = source.last_modified
             request.meta[REVALIDATES] = source
+        return None
+
+    def _answer_from_archive(self, request: Request) -> Response | None:
+        """In a resumed crawl: the capture this crawl already made of the request, as its response.
+
+        Pages rendered by the browser are rendered again: the data requests a page made are only known to a
+        live browser (spiders/annual_reports.py reads them from its events).
+        """
+        spider = self.crawler.spider
+        if not getattr(spider, "resumed", False) or request.method != "GET" or request.meta.get("playwright"):
+            return None
+        if self.answers is None:  # loaded before this run records anything
+            assert spider is not None
+            self.answers = ArchiveAnswers(self.catalog.iter_captures(crawl_id=self._crawl_id(spider)))
+            logger.info("event=resume_from_archive captures=%d", len(self.answers))
+        capture = self.answers.next_capture(request.url)
+        if capture is None:
+            return None
+        try:
+            archived = read_capture(self.catalog, self.config.warc_dir, capture)
+        except ArchiveError as exc:
+            logger.error("event=resume_unreadable url=%s capture=%s reason=%s; fetching again",
+                         request.url, capture.id, exc)
+            return None
+        request.meta[CAPTURE_ID] = capture.id
+        self._stats_inc("nianbao/resumed_from_archive")
+        return _archived_as_response(request, archived, RESUMED_FLAG)
 
     @staticmethod
     def _crawl_id(spider: Spider) -> int:
@@ -127,6 +164,8 @@ class WarcRecorderMiddleware:
         return int(crawl_id)
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
+        if RESUMED_FLAG in response.flags:
+            return response
         source = request.meta.get(REVALIDATES)
         if response.status == 304 and isinstance(source, StoredCapture) and source.url == request.url:
             return self._not_modified(request, response, source)
@@ -171,7 +210,7 @@ class WarcRecorderMiddleware:
         refers = OriginalCapture(original.record_id, original.url, as_utc(original.captured_at),
                                  source.payload_sha256, profile=NOT_MODIFIED_PROFILE)
         _, location = self._writer(spider).write(list(self.builder.capture(exchange, refers_to=refers)))
-        rebuilt = _rebuilt_response(request, response, archived)
+        rebuilt = _archived_as_response(request, archived, REVISIT_FLAG, response)
         request.meta[CAPTURE_ID] = self.catalog.record_capture(_capture_row(
             self._crawl_id(spider), exchange, response, location, source.payload_sha256, "revisit",
             media_type=_header(rebuilt.headers, b"Content-Type"), fallback=source))
@@ -249,13 +288,16 @@ def _is_attachment(url: str) -> bool:
     return bool(ATTACHMENT_EXT.search(urlsplit(url).path))
 
 
-def _rebuilt_response(request: Request, response: Response, archived: ArchivedResponse) -> Response:
+def _archived_as_response(request: Request, archived: ArchivedResponse, flag: str,
+                          wire: Response | None = None) -> Response:
+    """An archived response handed to Scrapy as if downloaded (``wire``: the 304 it stands in for)."""
     headers = Headers()
     for name, value in archived.headers:
         headers.appendlist(name, value)
     cls = responsetypes.from_args(headers=headers, url=request.url, body=archived.body)
-    return cls(url=request.url, status=archived.status, headers=headers, body=archived.body,
-               flags=[REVISIT_FLAG], request=request, protocol=response.protocol, ip_address=response.ip_address)
+    return cls(url=request.url, status=archived.status, headers=headers, body=archived.body, flags=[flag],
+               request=request, protocol=wire.protocol if wire else None,
+               ip_address=wire.ip_address if wire else None)
 
 
 def _stats_size(response: Response) -> int:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
-from sqlalchemy import select
 
 from crawler.config import Config
+from crawler.scheduling.runs import recover_stale, resumable, running
 from spiders.annual_reports import AnnualReports
 from spiders.registry import Site, resolve_site
+from storage.catalog import Catalog
 from storage.db import open_catalogue
 from storage.models import Crawl
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -22,26 +28,51 @@ class CrawlResult:
 
     site: Site
     crawl_id: int | None
-    status: str
+    status: str  # a crawl's status, or `skipped` (with `note`) when the site was not crawled
     config: Config
+    note: str = ""
 
 
-def run_crawl(site_ref: str, proxy: str = "") -> CrawlResult:
-    """Crawl `site_ref` (registry id or home URL) to the end; blocks. One crawl per process."""
-    site = resolve_site(site_ref)
+class SiteBusy(Exception):
+    """The site has a live run already (this host or another): one run per site at a time."""
+
+
+def claim_site(site: Site, config: Config, resume: bool) -> int | None:
+    """Before a run of `site`: refuse if another run of it is live; with `resume`, take over the site's last
+    run if it was cut short (the crawl id to go on with); else None, and a new run starts."""
+    sessions = open_catalogue(config.database_url)
+    recover_stale(sessions, datetime.now(UTC), site.id)
+    busy = running(sessions, site.id)
+    if busy:
+        raise SiteBusy(f"site {site.id} is being crawled (crawl {busy[0].id}, pid {busy[0].pid} on {busy[0].host}); "
+                       f"try again when it ends (`nianbao status`)")
+    if not resume:
+        return None
+    crawl_id = resumable(sessions, site.id, datetime.now(UTC) - timedelta(hours=config.resume_max_age_hours))
+    if crawl_id is None:
+        logger.info("resume site=%s: no interrupted run in the last %sh, starting a new one",
+                    site.id, config.resume_max_age_hours)
+        return None
+    if not Catalog(sessions).reopen_crawl(crawl_id):
+        raise SiteBusy(f"site {site.id}: crawl {crawl_id} was resumed by another process just now")
+    logger.info("resume site=%s crawl=%s", site.id, crawl_id)
+    return crawl_id
+
+
+def _settings(proxy: str) -> Settings:
     settings = get_project_settings()
     if proxy:
         settings.set("NIANBAO_PROXY", proxy, priority="cmdline")
-    config = Config.from_settings(settings)
-    process = CrawlerProcess(settings)
-    process.crawl(AnnualReports, site=site_ref)
-    process.start()
-    sessions = open_catalogue(config.database_url)
-    with sessions() as s:
-        crawl = s.scalars(select(Crawl).where(Crawl.site_id == site.id).order_by(Crawl.id.desc())).first()
-    if crawl is None:
-        return CrawlResult(site, None, "failed", config)
-    return CrawlResult(site, crawl.id, crawl.status, config)
+    return settings
+
+
+def run_crawl(site_ref: str, proxy: str = "", resume: bool = False) -> CrawlResult:
+    """Crawl `site_ref` (registry id or home URL) to the end; blocks. One crawl per process.
+
+    `resume`: go on with the site's interrupted last run (crawler/resume.py) if there is one.
+    """
+    (result,) = run_crawls([site_ref], proxy, resume=resume)
+    return result
 
 
 @dataclass(frozen=True)
@@ -68,22 +99,30 @@ def _progress(site: Site, crawler: Crawler) -> SiteProgress:
 
 def run_crawls(site_refs: Sequence[str], proxy: str = "",
                on_tick: Callable[[list[SiteProgress]], None] | None = None, interval: float = 2.0,
-               ) -> list[CrawlResult]:
+               resume: bool = False) -> list[CrawlResult]:
     """Crawl several sites in one process (one spider per site, side by side in one CrawlerProcess); blocks.
 
-    `on_tick` gets every site's counters each `interval` seconds and once more at the end.
+    `on_tick` gets every site's counters each `interval` seconds and once more at the end. A site with a
+    live run elsewhere is skipped; `resume` goes on with interrupted runs.
     """
     sites = [resolve_site(ref) for ref in site_refs]
-    settings = get_project_settings()
-    if proxy:
-        settings.set("NIANBAO_PROXY", proxy, priority="cmdline")
+    settings = _settings(proxy)
     config = Config.from_settings(settings)
     process = CrawlerProcess(settings)
     crawlers = []
+    skipped = {}
     for site, ref in zip(sites, site_refs, strict=True):
+        try:
+            crawl_id = claim_site(site, config, resume)
+        except SiteBusy as exc:
+            logger.warning("crawl skipped site=%s reason=%s", site.id, exc)
+            skipped[site.id] = CrawlResult(site, None, "skipped", config, note=str(exc))
+            continue
         crawler = process.create_crawler(AnnualReports)
-        process.crawl(crawler, site=ref)
+        process.crawl(crawler, site=ref, crawl_id=crawl_id, resume=crawl_id is not None)
         crawlers.append((site, crawler))
+    if not crawlers:
+        return list(skipped.values())
 
     def tick() -> None:
         if on_tick is not None:
@@ -95,7 +134,8 @@ def run_crawls(site_refs: Sequence[str], proxy: str = "",
     loop.start(interval, now=False)
     process.start()
     tick()
-    return [_result(site, crawler, config) for site, crawler in crawlers]
+    done = {site.id: _result(site, crawler, config) for site, crawler in crawlers}
+    return [done.get(site.id) or skipped[site.id] for site in sites]
 
 
 def _result(site: Site, crawler: Crawler, config: Config) -> CrawlResult:

@@ -40,6 +40,16 @@ NIANBAO_UI_CRAWL_ALLOWLIST = os.environ.get("NIANBAO_UI_CRAWL_ALLOWLIST", "")
 NIANBAO_SCHEDULE_CONCURRENCY = int(os.environ.get("NIANBAO_SCHEDULE_CONCURRENCY", "2"))
 NIANBAO_SCHEDULE_STOP_TIMEOUT = float(os.environ.get("NIANBAO_SCHEDULE_STOP_TIMEOUT", "60"))
 NIANBAO_TRIGGER = os.environ.get("NIANBAO_TRIGGER", "manual")
+# `nianbao crawl --resume` (and every scheduled run) goes on with a site's last run if it was cut short (killed,
+# or stopped by SIGTERM) and began at most this many hours ago; an older one is left as it is and a new run starts.
+NIANBAO_RESUME_MAX_AGE = float(os.environ.get("NIANBAO_RESUME_MAX_AGE", "168"))
+
+# Distributed mode (`nianbao worker`, `nianbao crawl --distributed`; crawler/distributed/): the Redis that holds
+# the shared request queues, duplicate filters and per-host slots; a namespace for its keys (lets several
+# deployments, or tests, share one Redis); and this worker's id, which names its WARC files (empty: <host>-<pid>).
+NIANBAO_REDIS_URL = os.environ.get("NIANBAO_REDIS_URL", "redis://127.0.0.1:6379/0")
+NIANBAO_REDIS_PREFIX = os.environ.get("NIANBAO_REDIS_PREFIX", "nianbao:")
+NIANBAO_WORKER_ID = os.environ.get("NIANBAO_WORKER_ID", "")
 
 # --- politeness ------------------------------------------------------------------------------------
 USER_AGENT = "nianbao/0.1 (+archive of government information-disclosure annual reports)"

@@ -44,6 +44,9 @@ def print_crawl_summary(result: CrawlResult) -> None:
         records = s.execute(select(Capture.record_type, func.count()).where(
             Capture.crawl_id == result.crawl_id).group_by(Capture.record_type)).all()
     print()
+    if result.status == "skipped":
+        print(f"crawl of {result.site.id} skipped: {result.note}")
+        return
     if crawl is None:
         print(f"crawl of {result.site.id} did not start; see the log above")
         return

@@ -41,12 +41,16 @@ class AnnualReports(scrapy.Spider):
 
     name = "annual_reports"
 
-    def __init__(self, site: str = "", *args: Any, **kwargs: Any) -> None:
+    def __init__(self, site: str = "", *args: Any, crawl_id: int | str | None = None, resume: bool | str = False,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.site: Site = resolve_site(site)
         self.scope = SiteScope.for_site(self.site)
         self.allowed_domains = self.scope.domains
-        self.crawl_id: int | None = None  # set by crawler.extensions.CrawlRecorder
+        # The run's row: given when an existing run goes on (crawler/run.py), else opened by CrawlRecorder.
+        self.crawl_id: int | None = int(crawl_id) if crawl_id else None
+        # A resumed run answers what it captured before from the archive (crawler/resume.py).
+        self.resumed = bool(resume) and resume != "0" and self.crawl_id is not None
         self.this_year = dt.date.today().year
         self.max_list_pages = int(self.site.overrides.get("max_list_pages", 200))
         self.list_pages: Counter[str] = Counter()  # list pages asked for, per column (≤ max_list_pages)

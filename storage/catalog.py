@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Capture, Crawl, Document, Payload, Site
@@ -101,6 +104,15 @@ class Catalog:
             s.add(crawl)
             s.flush()
             return crawl.id
+
+    def reopen_crawl(self, crawl_id: int) -> bool:
+        """Take an interrupted run over for this process (status `running` again); False if another took it."""
+        with self.sessions.begin() as s:
+            taken: CursorResult[Any] = s.execute(  # type: ignore[assignment]
+                update(Crawl).where(Crawl.id == crawl_id, Crawl.status == "interrupted")
+                .values(status="running", finished_at=None, close_reason=None, host=socket.gethostname(),
+                        pid=os.getpid()))
+            return bool(taken.rowcount)
 
     def finish_crawl(self, crawl_id: int, now: datetime, status: str, reason: str, counts: dict[str, int]) -> None:
         with self.sessions.begin() as s:

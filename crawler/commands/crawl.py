@@ -12,6 +12,9 @@ def register(sub: Any) -> None:
     p.add_argument("site", nargs="?", help="registry id (see spiders/sites.toml) or a home URL")
     p.add_argument("--all", action="store_true", help="crawl every registry site side by side, with progress")
     p.add_argument("--proxy", default="", help="HTTP proxy for every request (default: $http_proxy)")
+    p.add_argument("--resume", action="store_true",
+                   help="go on with the site's last run if it was cut short (killed or stopped): what it already "
+                        "archived is not fetched again")
     p.set_defaults(run=run)
 
 
@@ -23,18 +26,18 @@ def run(args: argparse.Namespace) -> int:
         print("nianbao crawl: give a site (registry id or home URL) or --all", file=sys.stderr)
         return 2
     if args.all:
-        return run_all(args.proxy)
-    result = run_crawl(args.site, proxy=args.proxy)
+        return run_all(args.proxy, args.resume)
+    result = run_crawl(args.site, proxy=args.proxy, resume=args.resume)
     print_crawl_summary(result)
     return 0 if result.status == "finished" else 1
 
 
-def run_all(proxy: str) -> int:
+def run_all(proxy: str, resume: bool = False) -> int:
     from crawler.run import run_crawls
     from crawler.summary import ProgressDisplay, print_sites_summary
     from spiders.registry import load_registry
 
     tty = sys.stdout.isatty()
-    results = run_crawls(list(load_registry()), proxy=proxy, on_tick=ProgressDisplay(sys.stdout, tty))
+    results = run_crawls(list(load_registry()), proxy=proxy, on_tick=ProgressDisplay(sys.stdout, tty), resume=resume)
     print_sites_summary(results, key_value=not tty)
     return 0 if all(r.status == "finished" for r in results) else 1

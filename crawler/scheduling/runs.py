@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Crawl
+from storage.queries import as_utc
 
 FAILING = ("failed", "interrupted", "truncated")
 
@@ -64,3 +65,14 @@ def last_runs(sessions: sessionmaker[Session]) -> dict[str, Crawl]:
                   .group_by(Crawl.site_id).subquery())
         rows = s.scalars(select(Crawl).join(latest, Crawl.id == latest.c.id)).all()
         return {c.site_id: c for c in rows}
+
+
+def resumable(sessions: sessionmaker[Session], site_id: str, since: datetime) -> int | None:
+    """The site's latest run if it was cut short (interrupted, or `running` with its process gone) and began
+    after ``since``: `nianbao crawl --resume` continues it under the same id. None: start a new run."""
+    recover_stale(sessions, datetime.now(since.tzinfo), site_id)
+    with sessions() as s:
+        latest = s.scalars(select(Crawl).where(Crawl.site_id == site_id).order_by(Crawl.id.desc()).limit(1)).first()
+        if latest is None or latest.status != "interrupted" or as_utc(latest.started_at) < since:
+            return None
+        return latest.id

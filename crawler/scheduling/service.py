@@ -73,7 +73,8 @@ class ScheduleService:
 
     def _command(self, site_id: str) -> list[str]:
         proxy = ["--proxy", self.proxy] if self.proxy else []
-        return [sys.executable, "-m", "crawler.cli", "crawl", site_id, *proxy]
+        # --resume: a run cut short (the machine went down, a SIGTERM) goes on where it stopped.
+        return [sys.executable, "-m", "crawler.cli", "crawl", site_id, "--resume", *proxy]
 
     def _env(self) -> dict[str, str]:
         return {**os.environ, "NIANBAO_TRIGGER": "scheduled", "NIANBAO_HOME": str(self.config.home),
