@@ -21,6 +21,9 @@ from crawler.errors import ArchiveError
 logger = logging.getLogger(__name__)
 
 CDXJ_SUFFIX = ".cdxj"
+# The merged index of a whole archive directory (merge_indexes): in a sub-directory, so that a tool that loads
+# every *.cdxj of the archive directory (the pywb config) does not read each line twice.
+MERGED_INDEX = Path("merged") / "index.cdxj"
 # Named explicitly: py-wacz appends "warcinfo" to cdxj-indexer's class-level defaults when it is imported.
 INDEXED_RECORDS = "response,revisit,resource"
 
@@ -49,16 +52,21 @@ def write_index(warc: Path) -> Path:
     """(Re)write ``<warc>.cdxj`` atomically; return its path."""
     warc = Path(warc)
     target = index_path(warc)
-    tmp = target.with_name(f".{target.name}.tmp")
     lines = cdxj_lines(warc)
+    _write_lines(target, lines)
+    logger.info("event=cdxj_written file=%s lines=%d", target.name, len(lines))
+    return target
+
+
+def _write_lines(target: Path, lines: list[str]) -> None:
+    """Replace ``target`` with ``lines`` atomically (a temporary name per process: workers share directories)."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with open(tmp, "w", encoding="utf-8") as out:
         out.writelines(line + "\n" for line in lines)
         out.flush()
         os.fsync(out.fileno())
     os.replace(tmp, target)
-    fsync_directory(warc.parent)
-    logger.info("event=cdxj_written file=%s lines=%d", target.name, len(lines))
-    return target
+    fsync_directory(target.parent)
 
 
 def finished_warcs(directory: Path) -> list[Path]:
@@ -74,3 +82,23 @@ def index_directory(directory: Path, *, only_missing: bool = False) -> list[Path
             continue
         written.append(write_index(warc))
     return written
+
+
+def merge_indexes(directory: Path) -> Path:
+    """Write ``<directory>/merged/index.cdxj``: the indexes of every finished WARC file there, merged and sorted.
+
+    Each line names its WARC file, so one index serves an archive that several writers (distributed workers)
+    filled; the per-file indexes stay the source (missing ones are written first).
+    """
+    directory = Path(directory)
+    lines: set[str] = set()
+    for warc in finished_warcs(directory):
+        cdxj = index_path(warc)
+        if not cdxj.exists():
+            write_index(warc)
+        lines.update(line for line in cdxj.read_text(encoding="utf-8").splitlines() if line)
+    target = directory / MERGED_INDEX
+    target.parent.mkdir(exist_ok=True)
+    _write_lines(target, sorted(lines))
+    logger.info("event=cdxj_merged file=%s lines=%d", target, len(lines))
+    return target

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
 
 from crawler.config import Config
 from spiders.annual_reports import AnnualReports
@@ -50,23 +51,33 @@ class CrawlRecorder:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats
         assert stats is not None and isinstance(spider, AnnualReports) and spider.crawl_id is not None
-        counts = {
-            "pages": int(stats.get_value("nianbao/documents/page", 0)),
-            "attachments": int(stats.get_value("nianbao/documents/attachment", 0)),
-            "bytes": int(stats.get_value("downloader/response_bytes", 0)),
-            "errors": int(stats.get_value("log_count/ERROR", 0))
-            + int(stats.get_value("downloader/exception_count", 0)),
-        }
+        counts = crawl_counts(stats)
         status, reason = crawl_status(reason, int(stats.get_value("downloader/response_count", 0)),
                                       str(stats.get_value("nianbao/first_error", "")))
-        self.catalog.finish_crawl(spider.crawl_id, datetime.now(UTC), status, reason, counts)
-        # The item pipelines closed before this signal, so the crawl's reports are assembled: a complete crawl
-        # that no longer offers a report withdraws it (an incomplete one proves nothing and changes nothing).
-        withdrawn = record_withdrawals(self.catalog.sessions, spider.site.id, spider.crawl_id, datetime.now(UTC))
-        if withdrawn:
-            logger.info("reports withdrawn site=%s crawl=%s reports=%s", spider.site.id, spider.crawl_id, withdrawn)
-        logger.info("crawl closed site=%s crawl=%s status=%s %s", spider.site.id, spider.crawl_id, status,
-                    " ".join(f"{k}={v}" for k, v in counts.items()))
+        # The item pipelines closed before this signal, so the crawl's reports are assembled.
+        close_crawl(self.catalog, spider.site.id, spider.crawl_id, status, reason, counts)
+
+
+def crawl_counts(stats: StatsCollector) -> dict[str, int]:
+    """The Crawl row's counters, from a crawler's stats."""
+    return {
+        "pages": int(stats.get_value("nianbao/documents/page", 0)),
+        "attachments": int(stats.get_value("nianbao/documents/attachment", 0)),
+        "bytes": int(stats.get_value("downloader/response_bytes", 0)),
+        "errors": int(stats.get_value("log_count/ERROR", 0)) + int(stats.get_value("downloader/exception_count", 0)),
+    }
+
+
+def close_crawl(catalog: Catalog, site_id: str, crawl_id: int, status: str, reason: str,
+                counts: dict[str, int]) -> None:
+    """Close the Crawl row. Call it after `assemble_reports`: a complete crawl that no longer offers a report
+    withdraws it (an incomplete one proves nothing and changes nothing)."""
+    catalog.finish_crawl(crawl_id, datetime.now(UTC), status, reason, counts)
+    withdrawn = record_withdrawals(catalog.sessions, site_id, crawl_id, datetime.now(UTC))
+    if withdrawn:
+        logger.info("reports withdrawn site=%s crawl=%s reports=%s", site_id, crawl_id, withdrawn)
+    logger.info("crawl closed site=%s crawl=%s status=%s %s", site_id, crawl_id, status,
+                " ".join(f"{k}={v}" for k, v in counts.items()))
 
 
 def crawl_status(close_reason: str, responses: int, first_error: str) -> tuple[str, str]:

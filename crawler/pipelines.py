@@ -78,16 +78,20 @@ class DocumentPipeline:
 
     def close_spider(self) -> None:
         spider = self._spider()
-        assert self.stage is not None
-        try:
-            parsed = self.stage.drain(self._store)
-        finally:
-            self.stage.close()
+        parsed = self.drain()
         site = spider.site
         assert spider.crawl_id is not None
         versions = assemble_reports(self.sessions, site, spider.crawl_id, PARSER_VERSION, datetime.now(UTC))
         logger.info("parse stage done site=%s parsed=%d report_versions=%d", site.id, parsed, len(versions))
         self._stats().set_value("nianbao/reports", len(versions))
+
+    def drain(self) -> int:
+        """Wait for this process's parse jobs, store their outcomes, stop the parse workers; return how many."""
+        assert self.stage is not None
+        try:
+            return self.stage.drain(self._store)
+        finally:
+            self.stage.close()
 
     def _store(self, result: ParseJobResult) -> None:
         if not result.ok:

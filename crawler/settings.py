@@ -127,4 +127,43 @@ EXTENSIONS = {
     "spiders.drift.DriftMonitor": 200,
 }
 
+# --- distributed mode: what a `nianbao worker` changes for each crawl's spider (crawler/distributed/) -----------
+# crawler/distributed/worker.py adds REDIS_URL (NIANBAO_REDIS_URL) and the crawl's own queue and filter keys.
+NIANBAO_WORKER_SETTINGS = {
+    # scrapy-redis: the request queue (a sorted set by priority) and the duplicate filter (a set of fingerprints)
+    # live in Redis, shared by every worker of the crawl. CrawlQueue pops and marks its worker busy in one step
+    # (finish detection); the queue outlives any one worker (PERSIST), the crawl's finalizer deletes it.
+    "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+    "SCHEDULER_QUEUE_CLASS": "crawler.distributed.queue.CrawlQueue",
+    "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+    "SCHEDULER_PERSIST": True,
+    # A worker's spider takes from the shared queue only as many requests as one host may have in flight, so
+    # that it does not hoard requests that would wait for a host slot while other workers idle.
+    "CONCURRENT_REQUESTS": CONCURRENT_REQUESTS_PER_DOMAIN,
+    "DOWNLOADER_MIDDLEWARES": {
+        **DOWNLOADER_MIDDLEWARES,
+        # robots.txt: fetched (and archived) by one worker per crawl and host, parsed by all from Redis; at
+        # Scrapy's own place (100).
+        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+        "crawler.distributed.robots.SharedRobotsTxtMiddleware": 100,
+        # Per-host politeness over all workers: a Redis-held slot per request (NIANBAO_HOST_CONCURRENCY,
+        # NIANBAO_HOST_DELAY), taken just before the WARC recorder (950) stamps the send time, released when
+        # the answer passes on the way back.
+        "crawler.distributed.politeness.SharedHostSlotMiddleware": 940,
+    },
+    "ITEM_PIPELINES": {
+        # As DocumentPipeline, but reports are assembled once, from all workers' documents, by the finalizer.
+        "crawler.pipelines.DocumentPipeline": None,
+        "crawler.distributed.pipeline.WorkerDocumentPipeline": 300,
+    },
+    "EXTENSIONS": {
+        # The crawl row is opened by the enqueuer and closed by the crawl's finalizer, not by each worker.
+        "crawler.extensions.CrawlRecorder": None,
+        # Drift alerts need the whole crawl's discovery state, which is spread over the workers: off.
+        "spiders.drift.DriftMonitor": None,
+        # State reports to Redis; keeps the spider open while the crawl may still get requests; finalizes.
+        "crawler.distributed.extension.WorkerCrawl": 100,
+    },
+}
+
 FEED_EXPORT_ENCODING = "utf-8"

@@ -4,4 +4,4 @@ To add a command: write crawler/commands/<name>.py with a `register` function an
 """
 
 COMMANDS = ["crawl", "reports", "parse", "sampleweb", "demo", "archive", "reparse", "search", "coverage", "serve",
-            "sites", "schedule", "status"]
+            "sites", "schedule", "status", "worker"]

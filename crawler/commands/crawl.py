@@ -15,6 +15,8 @@ def register(sub: Any) -> None:
     p.add_argument("--resume", action="store_true",
                    help="go on with the site's last run if it was cut short (killed or stopped): what it already "
                         "archived is not fetched again")
+    p.add_argument("--distributed", action="store_true",
+                   help="open the crawl(s) and hand them to `nianbao worker` processes through Redis; returns at once")
     p.set_defaults(run=run)
 
 
@@ -25,6 +27,8 @@ def run(args: argparse.Namespace) -> int:
     if args.all == bool(args.site):
         print("nianbao crawl: give a site (registry id or home URL) or --all", file=sys.stderr)
         return 2
+    if args.distributed:
+        return run_distributed(args)
     if args.all:
         return run_all(args.proxy, args.resume)
     result = run_crawl(args.site, proxy=args.proxy, resume=args.resume)
@@ -41,3 +45,22 @@ def run_all(proxy: str, resume: bool = False) -> int:
     results = run_crawls(list(load_registry()), proxy=proxy, on_tick=ProgressDisplay(sys.stdout, tty), resume=resume)
     print_sites_summary(results, key_value=not tty)
     return 0 if all(r.status == "finished" for r in results) else 1
+
+
+def run_distributed(args: argparse.Namespace) -> int:
+    from crawler.config import Config
+    from crawler.distributed.enqueue import enqueue_site
+    from crawler.distributed.keys import redis_client, require_postgresql
+    from spiders.registry import load_registry
+
+    if args.resume:
+        print("nianbao crawl: --resume and --distributed do not go together", file=sys.stderr)
+        return 2
+    config = Config.load()
+    require_postgresql(config)
+    server = redis_client(config)
+    for site_ref in list(load_registry()) if args.all else [args.site]:
+        print(f"enqueued site={site_ref} crawl={enqueue_site(config, server, site_ref)}")
+    if args.proxy:
+        print("note: --proxy is a worker setting here; give it to `nianbao worker`", file=sys.stderr)
+    return 0

@@ -1,0 +1,94 @@
+"""The worker's side of a distributed crawl: state reports, staying open while work may come, finalizing."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
+from twisted.internet.task import LoopingCall
+
+from crawler.config import Config
+from crawler.distributed.coordination import CrawlCoordination
+from crawler.distributed.finalize import finalize_crawl
+from crawler.distributed.keys import CrawlKeys, redis_client
+from crawler.distributed.spider import WorkerSpider
+from crawler.extensions import crawl_counts
+
+logger = logging.getLogger(__name__)
+
+# Seconds between two state reports of a worker (well under coordination.STALE_AFTER).
+HEARTBEAT = 5.0
+# Seconds between two looks of an idle engine at the shared queue (Scrapy's own heartbeat, 5 s by default, would
+# leave an idle worker out of a crawl whose requests another worker pushes meanwhile).
+ENGINE_HEARTBEAT = 0.5
+
+
+class WorkerCrawl:
+    """Takes the part of CrawlRecorder in a worker (the row is opened by the enqueuer, closed by the finalizer).
+
+    * spider_idle: this worker has nothing in flight — report it; unless the crawl is done, keep the spider
+      open (DontCloseSpider): another worker may still push requests. The engine looks again every
+      ENGINE_HEARTBEAT seconds (pops what others pushed, or asks spider_idle again).
+    * every HEARTBEAT seconds: report busy or idle, so that live workers are told from dead ones.
+    * spider_closed: add this worker's counters to the crawl's, say it drained (or left); the worker whose
+      close completes the crawl finalizes it (crawler/distributed/finalize.py).
+    """
+
+    def __init__(self, crawler: Crawler, config: Config) -> None:
+        self.crawler = crawler
+        self.config = config
+        self.server = redis_client(config)
+        self.coordination: CrawlCoordination | None = None
+        self.heartbeat = LoopingCall(self.beat)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WorkerCrawl:
+        ext = cls(crawler, Config.from_settings(crawler.settings))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        assert isinstance(spider, WorkerSpider) and spider.crawl_id is not None
+        keys = CrawlKeys(self.config.redis_prefix, spider.crawl_id)
+        self.coordination = CrawlCoordination(self.server, keys, self.config.worker_id)
+        # Connected now, after every component connected its own: the WARC recorder has finished this worker's
+        # files and the pipeline has stored its parses by the time this runs.
+        self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        self.heartbeat.start(HEARTBEAT, now=False)
+        # A Scrapy internal (re-check on upgrades): read when the engine starts, right after spider_opened.
+        self.crawler.engine._SLOT_HEARTBEAT_INTERVAL = ENGINE_HEARTBEAT
+        logger.info("worker joined crawl site=%s crawl=%s worker=%s", spider.site.id, spider.crawl_id,
+                    self.config.worker_id)
+
+    def beat(self) -> None:
+        if self.coordination is None:
+            return
+        try:
+            idle = self.crawler.engine.spider_is_idle()
+        except RuntimeError:  # the engine is closing the spider
+            return
+        self.coordination.report(idle=idle)
+
+    def spider_idle(self, spider: Spider) -> None:
+        assert self.coordination is not None
+        self.coordination.report(idle=True)
+        if not self.coordination.check_done():
+            raise DontCloseSpider
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        assert isinstance(spider, WorkerSpider) and self.coordination is not None
+        if self.heartbeat.running:
+            self.heartbeat.stop()
+        stats = self.crawler.stats
+        drained = reason == "finished" and self.coordination.is_done()
+        counts = {**crawl_counts(stats), "responses": int(stats.get_value("downloader/response_count", 0))}
+        self.coordination.add_totals(counts, reason="" if drained or reason == "finished" else reason,
+                                     first_error=str(stats.get_value("nianbao/first_error", "")))
+        finalizer = self.coordination.close(drained=drained)
+        logger.info("worker %s crawl site=%s crawl=%s worker=%s reason=%s", "drained" if drained else "left",
+                    spider.site.id, spider.crawl_id, self.config.worker_id, reason)
+        if finalizer:
+            finalize_crawl(self.config, self.server, self.coordination.keys, spider.site)

@@ -1,0 +1,59 @@
+"""Closing a distributed crawl once every worker has drained: reports, the crawl row, the merged index."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import redis
+
+from archive.cdxj import merge_indexes
+from crawler.config import Config
+from crawler.distributed.coordination import CrawlCoordination
+from crawler.distributed.keys import CrawlKeys, active_crawls_key
+from crawler.extensions import close_crawl, crawl_status
+from parsing.report import PARSER_VERSION
+from spiders.registry import Site
+from storage.catalog import Catalog
+from storage.db import open_catalogue
+from storage.models import Crawl
+from storage.reports import assemble_reports
+
+logger = logging.getLogger(__name__)
+
+COUNTS = ("pages", "attachments", "bytes", "errors")
+
+
+def finalize_crawl(config: Config, server: redis.Redis, keys: CrawlKeys, site: Site) -> str | None:
+    """Assemble the crawl's reports from all workers' documents, close its row, merge the archive index.
+
+    Called by the one worker that took the finalizer lock (crawler/distributed/coordination.py); a row that is
+    no longer `running` (finalized already, or closed by hand) is left alone. Returns the crawl's status.
+    """
+    sessions = open_catalogue(config.database_url)
+    with sessions() as s:
+        crawl = s.get(Crawl, keys.crawl_id)
+        status_now = crawl.status if crawl is not None else None
+    if status_now != "running":
+        logger.warning("distributed crawl not finalized crawl=%s status=%s", keys.crawl_id, status_now)
+        forget_crawl(server, keys)
+        return None
+    totals = CrawlCoordination(server, keys, "finalizer").totals()
+    versions = assemble_reports(sessions, site, keys.crawl_id, PARSER_VERSION, datetime.now(UTC))
+    status, reason = crawl_status(totals.get("reason", "finished"), int(totals.get("responses", 0)),
+                                  totals.get("first_error", ""))
+    close_crawl(Catalog(sessions), site.id, keys.crawl_id, status, reason,
+                {name: int(totals.get(name, 0)) for name in COUNTS})
+    merge_indexes(config.warc_dir)
+    forget_crawl(server, keys)
+    logger.info("distributed crawl finalized site=%s crawl=%s status=%s report_versions=%d",
+                site.id, keys.crawl_id, status, len(versions))
+    return status
+
+
+def forget_crawl(server: redis.Redis, keys: CrawlKeys) -> None:
+    """Drop the crawl's queue, duplicate filter and state from Redis, and from the active crawls."""
+    pipe = server.pipeline()
+    pipe.delete(*keys.all(), *server.scan_iter(match=f"{keys.robots}:lease:*"))
+    pipe.hdel(active_crawls_key(keys.prefix), str(keys.crawl_id))
+    pipe.execute()
