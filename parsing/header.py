@@ -85,6 +85,19 @@ def normalize_unit(unit: str) -> str:
     return unit
 
 
+def place_organ(place: str, candidates: list[str]) -> str | None:
+    """The first candidate that is an organ of ``place`` (正宁县 → 正宁县人民政府办公室), as a label key.
+
+    A title may name only the place (正宁县2020年…年度报告) while the document is issued by one of its organs: the
+    page's 发布机构, or the issuer a cover memo names above the title (报送…年度报告的报告).
+    """
+    for candidate in candidates:
+        key = label_key(candidate)
+        if key != place and key.startswith(place) and unit_level(key) is not None:
+            return key
+    return None
+
+
 def unit_level(unit: str | None) -> str | None:
     """county / county_office / department / town / subdistrict / city / other, by the name's ending."""
     if not unit:

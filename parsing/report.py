@@ -51,7 +51,7 @@ def parse_extraction(extraction: Extraction, *, source_kind: str, url: str | Non
     meta_titles = [meta[k] for k in ("title", "doc_title") if meta.get(k)]
 
     title = header.find_title(lines) or _title_from_meta(meta_titles)
-    unit = _unit_name(title, meta, text, warnings)
+    unit = _unit_name(title, meta, lines, text, warnings)
     year = _report_year(title, squeezed, warnings)
     sections = split_sections(text)
     decoy = header.find_decoy(lines, [*meta_titles, title.raw if title else ""])
@@ -112,11 +112,23 @@ def _title_from_meta(meta_titles: list[str]) -> header.TitleMatch | None:
     return None
 
 
-def _unit_name(title: header.TitleMatch | None, meta: dict[str, str], text: str,
+def _unit_name(title: header.TitleMatch | None, meta: dict[str, str], lines: list[str], text: str,
                warnings: list[str]) -> str | None:
-    """Inner title first, then the page's 发布机构, then the preface (本报告由…)."""
+    """Inner title first, then the page's 发布机构, then the preface (本报告由…).
+
+    A title that names only the place takes the organ of that place which issued the document (page 发布机构,
+    or a cover memo's issuer above the title), else the place's people's government.
+    """
     if title and title.unit:
-        return header.normalize_unit(title.unit)
+        unit = header.normalize_unit(title.unit)
+        place = label_key(title.unit)
+        if unit != place:
+            issuers = [meta.get("发布机构") or "", *lines[: max(title.line_index, 0)]]
+            issuer = header.place_organ(place, issuers)
+            if issuer:
+                warnings.append(f"unit_name: the title names {place}, the document is issued by {issuer}")
+                return issuer
+        return unit
     for candidate, origin in ((meta.get("发布机构"), "page metadata 发布机构"), (header.body_unit(text), "preface")):
         if candidate:
             warnings.append(f"unit_name from {origin}")

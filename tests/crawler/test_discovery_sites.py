@@ -20,9 +20,6 @@ from tests.conftest import run_nianbao
 
 SITE_IDS = sorted(SITES)
 # Reports whose unit the parser still gets wrong (discovery finds them; tracked for the parsing side).
-UNIT_KNOWN_WRONG = {"zhengning": "cover memo of a DOC-only report: unit read as 正宁县人民政府"}
-
-
 def _registry(path: Path) -> Path:
     """A registry of exactly the sample sites, from their truth rows (new sample sites join by themselves)."""
     site_rows = []
@@ -101,9 +98,7 @@ def test_discovery_finds_exactly_the_report_pages_and_attachments(site_id: str, 
         assert found[url]["region_code"] == registry_row(site_id)["region_code"]
 
 
-@pytest.mark.parametrize("site_id", [
-    pytest.param(s, marks=pytest.mark.xfail(strict=True, reason=UNIT_KNOWN_WRONG[s])) if s in UNIT_KNOWN_WRONG
-    else s for s in SITE_IDS])
+@pytest.mark.parametrize("site_id", SITE_IDS)
 def test_each_report_has_the_right_unit_and_statistics_year(site_id: str, crawled: Any) -> None:
     found = crawled(site_id)
     wrong = [(url, (found[url]["unit_name"], found[url]["report_year"]), (r.unit_name, r.report_year))

@@ -58,6 +58,31 @@ def test_bare_place_becomes_its_government() -> None:
     assert header.normalize_unit("平罗县人民政府办公室") == "平罗县人民政府办公室"
 
 
+MEMO = """正政办发〔2020〕2号 签发人：仵占峰
+正宁县人民政府办公室
+关于报送正宁县2020年政府信息公开
+工作年度报告的报告
+正宁县人民政府办公室
+2021年1月8日
+正宁县2020年政府信息公开工作年度报告
+本报告中所列数据的统计期限自2020年1月1日起至2020年12月31日。
+"""
+
+
+@pytest.mark.parametrize(("text", "meta", "unit"), [
+    (MEMO, {}, "正宁县人民政府办公室"),  # the cover memo's issuer, above the title
+    (MEMO.split("2021年1月8日\n")[1], {}, "正宁县人民政府"),  # no memo: the place's government
+    (MEMO.split("2021年1月8日\n")[1], {"发布机构": "正宁县人民政府办公室"}, "正宁县人民政府办公室"),
+    (MEMO.split("2021年1月8日\n")[1], {"发布机构": "宁县人民政府办公室"}, "正宁县人民政府"),  # another county
+])
+def test_a_title_naming_only_the_place_takes_the_issuing_organ(text: str, meta: dict[str, str], unit: str) -> None:
+    from parsing.report import parse_extraction
+    from parsing.types import Extraction
+
+    record = parse_extraction(Extraction(text=text, meta=meta), source_kind="text").record
+    assert (record["unit_name"], record["report_year"]) == (unit, 2020)
+
+
 @pytest.mark.parametrize(("raw", "iso"), [("2021-01-20 10:30", "2021-01-20"), ("2021年1月8日", "2021-01-08"),
                                           ("2021/13/01", None), ("", None)])
 def test_iso_date(raw: str, iso: str | None) -> None:

@@ -16,7 +16,7 @@ RECORD_KEYS = {"unit_name", "unit_level", "region_code", "report_year", "format_
 SEEDS = [
     # prefix, unit_name, unit_level, year, format_version
     ("000", "平罗县人民政府办公室", "county_office", 2020, "gov2019"),
-    ("001", "正宁县人民政府", "county", 2020, "gov2019"),
+    ("001", "正宁县人民政府办公室", "county_office", 2020, "gov2019"),
     ("002", "贺兰县人民政府", "county", 2020, "gov2019"),
     ("003", "平罗县宝丰镇人民政府", "town", 2020, "gov2019"),
     ("004", "盐池县人民政府办公室", "county_office", 2021, "hybrid"),
