@@ -15,6 +15,10 @@ HTTP heads are rebuilt from the client's parsed view of the exchange, not copied
   changed: the WARC record length delimits the body, and the server's value stays as evidence;
 * a request without a ``Host`` header gets one from its URL (clients add it on the wire), and the
   URL's ``#fragment`` (never sent) is left out of WARC-Target-URI and the request line.
+
+A page rendered by a browser is not an HTTP exchange the client saw: its DOM after scripts ran becomes a
+``conversion`` record (WARC 1.1 §6.8) whose block is the serialised DOM, pointing with WARC-Refers-To at the
+record of the page as it came off the wire.
 """
 
 from __future__ import annotations
@@ -125,7 +129,7 @@ def record_bytes(record: ArcWarcRecord) -> bytes:
 
 
 class RecordBuilder:
-    """Builds WARC/1.1 request, response, revisit, metadata and warcinfo records.
+    """Builds WARC/1.1 request, response, revisit, conversion, metadata and warcinfo records.
 
     Every record carries WARC-Block-Digest and WARC-Payload-Digest (sha256, base32), except a request
     without a body, which has no payload to digest. Record ids come
@@ -170,6 +174,18 @@ class RecordBuilder:
             block = _warc_fields([(name, value) for name, values in fields.items() for value in values])
         headers = self._warc_headers("metadata", self._record_id(), sent_at, url, None, concurrent_to)
         return self._record("metadata", headers, None, block, payload_digest=warc_sha256(block))
+
+    def conversion(
+        self, url: str, date: datetime, body: bytes, content_type: str, *, refers_to: str | None = None
+    ) -> ArcWarcRecord:
+        """A `conversion` record: ``body`` (e.g. a rendered DOM) derived from the record ``refers_to``, if known.
+
+        The block is the converted content itself, so it is also the payload both digests cover.
+        """
+        headers = self._warc_headers("conversion", self._record_id(), date, url, None, None)
+        if refers_to:
+            headers.add_header("WARC-Refers-To", refers_to)
+        return self._record("conversion", headers, None, body, warc_sha256(body), content_type=content_type)
 
     def warcinfo(self, filename: str, info: dict[str, str], *, date: datetime) -> ArcWarcRecord:
         """The warcinfo record that opens file ``filename``; ``info`` becomes its warc-fields block."""
@@ -233,7 +249,10 @@ class RecordBuilder:
         http: StatusAndHeaders | None,
         payload: bytes,
         payload_digest: str | None,
+        *,
+        content_type: str | None = None,
     ) -> ArcWarcRecord:
+        content_type = content_type or _CONTENT_TYPES[rec_type]
         head = b""
         if http is not None:
             head = _head_bytes(http)
@@ -242,7 +261,7 @@ class RecordBuilder:
         if payload_digest is not None:
             headers.add_header("WARC-Payload-Digest", payload_digest)
         headers.add_header("WARC-Block-Digest", warc_sha256(block))
-        headers.add_header("Content-Type", _CONTENT_TYPES[rec_type])
+        headers.add_header("Content-Type", content_type)
         headers.add_header("Content-Length", str(len(block)))
         return ArcWarcRecord(
             "warc",
@@ -250,7 +269,7 @@ class RecordBuilder:
             headers,
             BytesIO(payload),
             http,
-            _CONTENT_TYPES[rec_type],
+            content_type,
             len(block),
             payload_length=len(payload),
         )

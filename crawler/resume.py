@@ -2,10 +2,11 @@
 
 A resumed crawl starts again from the home page under the same crawl id. Its frontier and its seen set are
 the crawl's captures in the catalogue: the k-th request for a URL is answered by the crawl's k-th capture of
-that URL (a retried 500 replays its retries, a page rendered by the browser gets its rendered capture), read
-back from the WARC. So the spider walks the same path again without a single request to the site until it
-reaches what was never fetched, and nothing is written twice. Only GET requests are answered this way; a POST
-(a Hanweb jpage list) is asked again.
+that URL (a retried 500 replays its retries), read back from the WARC. So the spider walks the same path again
+without a single request to the site until it reaches what was never fetched, and nothing is written twice. Only
+GET requests are answered this way; a POST (a Hanweb jpage list) is asked again, and a page the browser rendered
+is rendered (and its DOM recorded) again: its data requests are only known to a live browser, so its
+`conversion` capture answers nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from archive.replay import ArchivedResponse, archived_response
 from crawler.errors import ArchiveError
-from storage.catalog import Catalog, StoredCapture
+from storage.catalog import HTTP_RECORD_TYPES, Catalog, StoredCapture
 
 
 class ArchiveAnswers:
@@ -25,7 +26,8 @@ class ArchiveAnswers:
     def __init__(self, captures: Iterable[StoredCapture]) -> None:
         self.by_url: dict[str, list[StoredCapture]] = defaultdict(list)
         for capture in captures:
-            self.by_url[capture.url].append(capture)
+            if capture.record_type in HTTP_RECORD_TYPES:  # a rendered DOM is not an HTTP response
+                self.by_url[capture.url].append(capture)
         self.asked: dict[str, int] = defaultdict(int)
 
     def __len__(self) -> int:

@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Capture, Crawl, Document, Payload, Site
 
+# Capture record types that stand for an HTTP exchange; a `conversion` (a DOM the browser rendered) does not.
+HTTP_RECORD_TYPES = ("response", "revisit")
+
 
 @dataclass(frozen=True)
 class SiteRow:
@@ -171,11 +174,26 @@ class Catalog:
             return doc.id
 
     def latest_ok_capture(self, url: str) -> StoredCapture | None:
-        """The newest 200 capture of ``url`` with a payload: its validators drive a conditional re-fetch."""
+        """The newest 200 HTTP capture of ``url`` with a payload: its validators drive a conditional re-fetch.
+
+        Rendered DOMs (`conversion` records) are not HTTP captures and never count.
+        """
         with self.sessions() as s:
             row = s.scalars(
                 select(Capture)
-                .where(Capture.url == url, Capture.http_status == 200, Capture.payload_sha256.is_not(None))
+                .where(Capture.url == url, Capture.http_status == 200, Capture.payload_sha256.is_not(None),
+                       Capture.record_type.in_(HTTP_RECORD_TYPES))
+                .order_by(Capture.id.desc())
+                .limit(1)
+            ).first()
+            return None if row is None else _stored(row)
+
+    def latest_http_capture(self, url: str, crawl_id: int) -> StoredCapture | None:
+        """The newest HTTP capture (response or revisit, not a rendered DOM) of ``url`` in one crawl."""
+        with self.sessions() as s:
+            row = s.scalars(
+                select(Capture)
+                .where(Capture.url == url, Capture.crawl_id == crawl_id, Capture.record_type.in_(HTTP_RECORD_TYPES))
                 .order_by(Capture.id.desc())
                 .limit(1)
             ).first()
@@ -196,7 +214,8 @@ class Catalog:
         """Report pages and attachments captured (200, or 304 revalidated) in the crawl or site, newest per URL."""
         query = (select(Capture.url, Document.title, Capture.captured_at)
                  .join(Document, Document.url == Capture.url)
-                 .where(Capture.http_status.in_((200, 304))).order_by(Capture.id))
+                 .where(Capture.http_status.in_((200, 304)), Capture.record_type.in_(HTTP_RECORD_TYPES))
+                 .order_by(Capture.id))
         if crawl_id is not None:
             query = query.where(Capture.crawl_id == crawl_id)
         if site_id is not None:

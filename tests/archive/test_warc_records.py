@@ -147,3 +147,26 @@ def test_get_request_without_body_has_no_payload_digest(tmp_path) -> None:
     path = tmp_path / "request.warc.gz"
     path.write_bytes(gzip_member(record_bytes(request)))
     assert warcio_check(path) == 0
+
+
+def test_conversion_record_holds_the_rendered_dom_and_refers_to_the_capture(tmp_path) -> None:
+    dom = "<html><head></head><body><ul><li>灵武市2024年政府信息公开工作年度报告</li></ul></body></html>".encode()
+    record = RecordBuilder(record_id=counting_ids()).conversion(
+        "http://www.lingwu.gov.cn/xxgk/zfxxgknb/#top", SENT_AT, dom, "text/html; charset=utf-8",
+        refers_to="<urn:uuid:static>")
+    data = record_bytes(record)
+    assert data == (
+        "WARC/1.1\r\nWARC-Type: conversion\r\n"
+        "WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000001>\r\n"
+        "WARC-Date: 2026-11-22T07:36:00.123456Z\r\nWARC-Target-URI: http://www.lingwu.gov.cn/xxgk/zfxxgknb/\r\n"
+        "WARC-Refers-To: <urn:uuid:static>\r\n"
+        f"WARC-Payload-Digest: {warc_sha256(dom)}\r\nWARC-Block-Digest: {warc_sha256(dom)}\r\n"
+        f"Content-Type: text/html; charset=utf-8\r\nContent-Length: {len(dom)}\r\n\r\n"
+    ).encode() + dom + b"\r\n\r\n"
+    parsed, payload = _parse(data)
+    assert parsed.rec_type == "conversion" and parsed.http_headers is None and payload == dom
+    without = RecordBuilder().conversion("http://a/x", SENT_AT, dom, "text/html; charset=utf-8")
+    assert without.rec_headers.get_header("WARC-Refers-To") is None
+    path = tmp_path / "conversion.warc.gz"
+    path.write_bytes(gzip_member(data) + gzip_member(record_bytes(without)))
+    assert warcio_check(path) == 0
