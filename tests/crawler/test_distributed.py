@@ -1,0 +1,236 @@
+"""Distributed mode end to end: two `nianbao worker` processes, Redis and PostgreSQL, on the sample web."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from sqlalchemy import select
+
+from archive.cdxj import MERGED_INDEX
+from sampleweb.server import SampleWebServer
+from sampleweb.truth import expected_reports
+from storage.db import open_catalogue
+from storage.models import Capture, Crawl
+from tests.conftest import REPO, postgres_schema, run_nianbao
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+SITES = ("pingluo", "yanchi")
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A Redis key namespace for this test (NIANBAO_REDIS_PREFIX); its keys are deleted afterwards."""
+    server = redis.Redis.from_url(REDIS_URL)
+    try:
+        server.ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis at {REDIS_URL} is needed (run scripts/start-services): {exc}")
+    prefix = f"nianbao-test-{uuid.uuid4().hex[:10]}:"
+    yield prefix
+    keys = list(server.scan_iter(match=prefix + "*"))
+    if keys:
+        server.delete(*keys)
+    server.close()
+
+
+def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """`nianbao <args>` as a child process, output to `log`."""
+    with open(log, "wb") as out:
+        return subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=REPO, env={**os.environ, **env},
+                                stdout=out, stderr=subprocess.STDOUT)
+
+
+def _wait(procs: list[subprocess.Popen[bytes]], logs: list[Path], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    try:
+        for proc, log in zip(procs, logs, strict=True):
+            code = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+            assert code == 0, f"{proc.args!r} exited {code}:\n{log.read_text(errors='replace')[-4000:]}"
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+
+
+def _env(home: Path, db_url: str, proxy: str, prefix: str = "") -> dict[str, str]:
+    env = {"NIANBAO_HOME": str(home), "NIANBAO_DATABASE_URL": db_url, "http_proxy": proxy,
+           "NIANBAO_PARSE_WORKERS": "1", "NIANBAO_BROWSER": "0"}
+    if prefix:
+        env |= {"NIANBAO_REDIS_URL": REDIS_URL, "NIANBAO_REDIS_PREFIX": prefix}
+    return env
+
+
+def _run_distributed(env: dict[str, str], home: Path, sites: tuple[str, ...]) -> None:
+    """Enqueue `sites`, then run workers w1 and w2 (burst) to the end."""
+    for site in sites:
+        out = run_nianbao(["crawl", site, "--distributed"], env)
+        assert out.returncode == 0, out.stderr[-3000:]
+    logs = [home / f"{w}.log" for w in ("w1", "w2")]
+    workers = [_start(["worker", "--burst", "--poll", "0.5"], {**env, "NIANBAO_WORKER_ID": w}, log)
+               for w, log in zip(("w1", "w2"), logs, strict=True)]
+    _wait(workers, logs)
+
+
+def _captures(db_url: str) -> list[tuple[str, int, str]]:
+    """(url, status, WARC file) of every capture in the catalogue."""
+    with open_catalogue(db_url)() as s:
+        return [(c.url, c.http_status, c.warc_file) for c in s.scalars(select(Capture))]
+
+
+def _reports(env: dict[str, str]) -> set[tuple[Any, ...]]:
+    out = run_nianbao(["reports", "--format", "json"], env)
+    assert out.returncode == 0, out.stderr[-3000:]
+    rows = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+    # Attachments as a set: their order is the order their documents were stored in, i.e. of download
+    # completion, which concurrent downloads (and workers) do not fix.
+    return {(r["site"], r["unit_name"], r["report_year"], r["source_url"], tuple(sorted(r["attachment_urls"])),
+             r["payload_sha256"], r["version"], json.dumps(r["table2"], sort_keys=True)) for r in rows}
+
+
+def test_two_workers_archive_every_report_once_as_one_worker_would(
+        sampleweb: SampleWebServer, tmp_path: Path, redis_prefix: str) -> None:
+    for site in SITES:
+        sampleweb.render(site)  # documents rendered before the clock of the crawls starts
+    with ExitStack() as stack:
+        dist_db, single_db = stack.enter_context(postgres_schema()), stack.enter_context(postgres_schema())
+        dist_home, single_home = tmp_path / "distributed", tmp_path / "single"
+        dist_home.mkdir()
+        single_home.mkdir()
+        dist_env = _env(dist_home, dist_db, sampleweb.proxy_url, redis_prefix)
+        single_env = _env(single_home, single_db, sampleweb.proxy_url)
+        # The single-worker crawls (one process per site, as `nianbao crawl <site>`) run meanwhile, on a
+        # catalogue made beforehand (two processes must not both create it).
+        assert run_nianbao(["reports"], single_env).returncode == 0
+        single_logs = [single_home / f"{site}.log" for site in SITES]
+        singles = [_start(["crawl", site], single_env, log) for site, log in zip(SITES, single_logs, strict=True)]
+        _run_distributed(dist_env, dist_home, SITES)
+        _wait(singles, single_logs)
+
+        with open_catalogue(dist_db)() as s:
+            crawls = list(s.scalars(select(Crawl)))
+        assert sorted(c.site_id for c in crawls) == sorted(SITES)
+        assert {(c.status, c.trigger) for c in crawls} == {("finished", "distributed")}
+        assert all(c.pages > 0 and c.attachments > 0 for c in crawls)
+
+        # Every URL captured exactly once over both workers (reports, attachments, lists, robots.txt alike).
+        captures = _captures(dist_db)
+        twice = {url: n for url, n in Counter(url for url, _, _ in captures).items() if n > 1}
+        assert not twice, f"captured more than once: {twice}"
+        ok_urls = {url for url, status, _ in captures if status == 200}
+        for site in SITES:
+            for report in expected_reports(site):
+                for url in (report.page_url, *report.attachment_urls):
+                    assert url in ok_urls, f"{url} not archived"
+
+        # Both workers did work: each wrote WARC files (worker id in the name) that hold captures.
+        files_by_worker = Counter(name.split("-")[2] for _, _, name in captures)
+        assert set(files_by_worker) == {"w1", "w2"}, files_by_worker
+        warc_dir = dist_home / "warcs"
+        assert {p.name.split("-")[2] for p in warc_dir.glob("*.warc.gz")} == {"w1", "w2"}
+
+        # The same archive and the same reports as single-worker crawls of the same sites.
+        assert sorted(url for url, _, _ in captures) == sorted(url for url, _, _ in _captures(single_db))
+        dist_reports = _reports(dist_env)
+        assert dist_reports == _reports(single_env)
+        assert {(r[0], r[1], r[2]) for r in dist_reports} == {
+            (site, r.unit_name, r.report_year) for site in SITES for r in expected_reports(site)}
+
+        # The archive verifies, and the merged index is the union of the per-file ones.
+        verify = run_nianbao(["archive", "verify"], dist_env)
+        assert verify.returncode == 0, verify.stdout[-3000:] + verify.stderr[-3000:]
+        per_file = sorted(line for p in warc_dir.glob("*.warc.gz.cdxj") for line in p.read_text().splitlines())
+        assert (warc_dir / MERGED_INDEX).read_text().splitlines() == per_file
+
+        # Nothing of the finished crawls is left for a worker to join.
+        server = redis.Redis.from_url(REDIS_URL)
+        assert not server.hgetall(f"{redis_prefix}crawls")
+        assert not list(server.scan_iter(match=f"{redis_prefix}crawl:*:requests"))
+
+
+class _TimingProxy:
+    """An HTTP proxy on loopback in front of the sample web that takes `delay` s per request and logs
+    (host, start, end) of each: what the sites saw, whoever sent the request."""
+
+    def __init__(self, upstream: str, delay: float) -> None:
+        self.visits: list[tuple[str, float, float]] = []
+        lock = threading.Lock()
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": upstream}))
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                start = time.monotonic()
+                time.sleep(delay)
+                request = urllib.request.Request(self.path, headers={
+                    k: v for k, v in self.headers.items() if k.lower() not in ("connection", "proxy-connection")})
+                try:
+                    with opener.open(request, timeout=30) as resp:
+                        status, headers, body = resp.status, resp.headers.items(), resp.read()
+                except urllib.error.HTTPError as err:
+                    status, headers, body = err.code, err.headers.items(), err.read()
+                self.send_response(status)
+                for name, value in headers:
+                    if name.lower() not in ("connection", "transfer-encoding", "content-length"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                self.wfile.flush()
+                with lock:
+                    outer.visits.append((self.headers.get("Host", ""), start, time.monotonic()))
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> _TimingProxy:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_per_host_politeness_holds_across_workers(
+        sampleweb: SampleWebServer, tmp_path: Path, redis_prefix: str) -> None:
+    sampleweb.render("pingluo")
+    with postgres_schema() as db, _TimingProxy(sampleweb.proxy_url, delay=0.05) as proxy:
+        env = {**_env(tmp_path, db, proxy.url, redis_prefix), "NIANBAO_HOST_CONCURRENCY": "1"}
+        _run_distributed(env, tmp_path, ("pingluo",))
+        workers = {name.split("-")[2] for _, _, name in _captures(db)}
+    assert workers == {"w1", "w2"}, "both workers must have fetched from the host for this test to mean anything"
+    visits = sorted(v for v in proxy.visits if v[0] == "www.pingluo.gov.cn")
+    assert len(visits) > 20
+    overlaps, busy_until = [], 0.0
+    for _, start, end in visits:  # in order of start: each must start after every earlier one ended
+        if start < busy_until:
+            overlaps.append((start, busy_until))
+        busy_until = max(busy_until, end)
+    assert not overlaps, f"{len(overlaps)} requests to one host overlapped, e.g. {overlaps[:3]}"
+
+
+def test_distributed_mode_refuses_sqlite(tmp_path: Path, redis_prefix: str) -> None:
+    env = {"NIANBAO_HOME": str(tmp_path), "NIANBAO_REDIS_PREFIX": redis_prefix}
+    out = run_nianbao(["crawl", "pingluo", "--distributed"], env)
+    assert out.returncode == 2
+    assert "NIANBAO_DATABASE_URL" in out.stderr and "PostgreSQL" in out.stderr
+    worker = run_nianbao(["worker", "--burst"], env)
+    assert worker.returncode == 2 and "NIANBAO_DATABASE_URL" in worker.stderr

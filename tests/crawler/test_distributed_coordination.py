@@ -1,0 +1,161 @@
+"""Finish detection, finalizer election and per-host slots of distributed mode, against the real Redis."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from crawler.distributed.coordination import CrawlCoordination
+from crawler.distributed.keys import CrawlKeys
+from crawler.distributed.politeness import HostSlots
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def server() -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis at {REDIS_URL} is needed (run scripts/start-services): {exc}")
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def prefix(server: redis.Redis) -> Iterator[str]:
+    """A key namespace of this test; its keys are deleted afterwards."""
+    name = f"nianbao-test-{uuid.uuid4().hex[:10]}:"
+    yield name
+    keys = list(server.scan_iter(match=name + "*"))
+    if keys:
+        server.delete(*keys)
+
+
+def _workers(server: redis.Redis, prefix: str, *names: str, stale_after: float = 300.0) -> list[CrawlCoordination]:
+    keys = CrawlKeys(prefix, 7)
+    return [CrawlCoordination(server, keys, name, stale_after=stale_after) for name in names]
+
+
+def _push(server: redis.Redis, keys: CrawlKeys, *items: str) -> None:
+    for item in items:
+        server.zadd(keys.requests, {item: 0})
+
+
+def test_done_only_when_the_queue_is_empty_and_every_worker_idle(server: redis.Redis, prefix: str) -> None:
+    a, b = _workers(server, prefix, "a", "b")
+    _push(server, a.keys, "home")
+    b.report(idle=True)
+    assert not b.check_done()  # a request is waiting
+    assert a.pop() == b"home"
+    assert not b.check_done()  # queue empty, but a holds a request whose response may push more
+    a.report(idle=False)
+    assert not b.check_done()
+    a.report(idle=True)
+    assert b.check_done()
+    assert server.smembers(a.keys.members) == {b"a", b"b"}
+
+
+def test_a_pop_marks_the_popper_busy_whatever_it_reported_before(server: redis.Redis, prefix: str) -> None:
+    a, b = _workers(server, prefix, "a", "b")
+    a.report(idle=True)
+    b.report(idle=True)
+    _push(server, a.keys, "list-2")
+    assert b.pop() == b"list-2"  # b's last report said idle; the pop itself says busy
+    assert not a.check_done()
+    b.report(idle=True)
+    assert a.check_done()
+
+
+def test_no_worker_no_done(server: redis.Redis, prefix: str) -> None:
+    (a,) = _workers(server, prefix, "a")
+    assert not a.check_done()  # an empty queue nobody has reported on is a crawl not started, not a finished one
+    assert a.pop() is None
+
+
+def test_done_is_for_good(server: redis.Redis, prefix: str) -> None:
+    a, b = _workers(server, prefix, "a", "b")
+    a.report(idle=True)
+    assert a.check_done()
+    b.report(idle=False)  # a late joiner cannot undo it: nothing is left that it could pop
+    assert b.check_done() and a.is_done()
+
+
+def test_a_silent_worker_is_taken_for_dead(server: redis.Redis, prefix: str) -> None:
+    a, b = _workers(server, prefix, "a", "b", stale_after=0.3)
+    _push(server, a.keys, "article")
+    assert a.pop() == b"article"
+    b.report(idle=True)
+    assert not b.check_done()
+    time.sleep(0.4)
+    b.report(idle=True)
+    assert b.check_done()
+    assert server.smembers(a.keys.members) == {b"b"}  # a is not waited for at close either
+
+
+def test_exactly_one_worker_finalizes_after_every_member_drained(server: redis.Redis, prefix: str) -> None:
+    a, b = _workers(server, prefix, "a", "b")
+    a.report(idle=True)
+    b.report(idle=True)
+    assert a.check_done()
+    assert not a.close(drained=True)  # b has not drained yet
+    assert b.close(drained=True)
+    assert not b.close(drained=True) and not a.close(drained=True)  # the lock is taken
+
+
+def test_a_member_that_leaves_does_not_hold_the_crawl_up(server: redis.Redis, prefix: str) -> None:
+    a, b = _workers(server, prefix, "a", "b")
+    a.report(idle=True)
+    b.report(idle=True)
+    assert a.check_done()
+    assert not b.close(drained=False)  # b stopped (SIGTERM) without draining
+    assert a.close(drained=True)
+
+
+def test_a_worker_leaving_before_done_is_no_longer_waited_for(server: redis.Redis, prefix: str) -> None:
+    a, b = _workers(server, prefix, "a", "b")
+    _push(server, a.keys, "home")
+    assert b.pop() == b"home"
+    assert not b.close(drained=False)  # stopped while busy: its request is lost, its state removed
+    a.report(idle=True)
+    assert a.check_done()
+    assert a.close(drained=True)
+
+
+def test_totals_add_up_over_workers(server: redis.Redis, prefix: str) -> None:
+    a, b = _workers(server, prefix, "a", "b")
+    a.add_totals({"pages": 3, "responses": 10}, first_error="timeout url=x")
+    b.add_totals({"pages": 2, "responses": 5}, reason="shutdown", first_error="other")
+    assert a.totals() == {"pages": "5", "responses": "15", "reason": "shutdown", "first_error": "timeout url=x"}
+
+
+def test_host_slots_limit_concurrency_over_all_holders(server: redis.Redis, prefix: str) -> None:
+    slots = HostSlots(server, prefix, concurrency=2, delay=0.0, ttl=30)
+    assert slots.try_acquire("www.pingluo.gov.cn", "l1") == 0
+    assert slots.try_acquire("www.pingluo.gov.cn", "l2") == 0
+    assert slots.try_acquire("www.pingluo.gov.cn", "l3") > 0
+    assert slots.try_acquire("www.yanchi.gov.cn", "l4") == 0  # another host has slots of its own
+    slots.release("www.pingluo.gov.cn", "l1")
+    assert slots.try_acquire("www.pingluo.gov.cn", "l3") == 0
+
+
+def test_host_slots_keep_the_delay_between_two_starts(server: redis.Redis, prefix: str) -> None:
+    slots = HostSlots(server, prefix, concurrency=4, delay=0.5, ttl=30)
+    assert slots.try_acquire("www.pingluo.gov.cn", "l1") == 0
+    wait = slots.try_acquire("www.pingluo.gov.cn", "l2")
+    assert 0.3 < wait <= 0.5
+    time.sleep(wait)
+    assert slots.try_acquire("www.pingluo.gov.cn", "l2") == 0
+
+
+def test_a_lease_never_released_expires(server: redis.Redis, prefix: str) -> None:
+    slots = HostSlots(server, prefix, concurrency=1, delay=0.0, ttl=0.3)
+    assert slots.try_acquire("www.pingluo.gov.cn", "crashed") == 0
+    assert slots.try_acquire("www.pingluo.gov.cn", "next") > 0
+    time.sleep(0.4)
+    assert slots.try_acquire("www.pingluo.gov.cn", "next") == 0
