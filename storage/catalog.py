@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import CursorResult, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Capture, Crawl, Document, Payload, Site
@@ -141,9 +142,12 @@ class Catalog:
         """Store a capture (and its payload, the first time it is seen); return the capture id."""
         with self.sessions.begin() as s:
             if cap.payload_sha256 and s.get(Payload, cap.payload_sha256) is None:
-                s.add(Payload(sha256=cap.payload_sha256, size=cap.payload_size,
-                              media_type=cap.media_type, first_seen_at=cap.captured_at))
-                s.flush()
+                try:
+                    with s.begin_nested():  # another process (distributed worker) may store it this very moment
+                        s.add(Payload(sha256=cap.payload_sha256, size=cap.payload_size,
+                                      media_type=cap.media_type, first_seen_at=cap.captured_at))
+                except IntegrityError:
+                    pass  # it did: the payload row is there, which is all this needs
             row = Capture(
                 crawl_id=cap.crawl_id, url=cap.url, captured_at=cap.captured_at,
                 http_status=cap.http_status, record_type=cap.record_type, warc_file=cap.warc_file,

@@ -13,19 +13,21 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from archive.cdxj import MERGED_INDEX
 from sampleweb.server import SampleWebServer
 from sampleweb.truth import expected_reports
+from storage.catalog import CaptureRow, Catalog, SiteRow
 from storage.db import open_catalogue
-from storage.models import Capture, Crawl
+from storage.models import Capture, Crawl, Payload
 from tests.conftest import REPO, postgres_schema, run_nianbao
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -234,3 +236,38 @@ def test_distributed_mode_refuses_sqlite(tmp_path: Path, redis_prefix: str) -> N
     assert "NIANBAO_DATABASE_URL" in out.stderr and "PostgreSQL" in out.stderr
     worker = run_nianbao(["worker", "--burst"], env)
     assert worker.returncode == 2 and "NIANBAO_DATABASE_URL" in worker.stderr
+
+
+def test_workers_storing_one_new_payload_at_once_both_succeed() -> None:
+    """Two sites' identical robots.txt fetched by two workers at the same moment: one Payload row, two captures."""
+    with postgres_schema() as db:
+        catalog = Catalog(open_catalogue(db))
+        catalog.upsert_site(SiteRow("pingluo", "平罗县", "http://www.pingluo.gov.cn/"))
+        crawl_id = catalog.start_crawl("pingluo", datetime.now(UTC))
+        for attempt in range(5):
+            sha = f"{attempt:064x}"
+            barrier = threading.Barrier(2)
+            errors: list[BaseException] = []
+
+            def store(worker: str, sha: str = sha, barrier: threading.Barrier = barrier,
+                      errors: list[BaseException] = errors) -> None:
+                row = CaptureRow(crawl_id=crawl_id, url=f"http://{worker}.example/robots.txt",
+                                 captured_at=datetime.now(UTC), http_status=200, record_type="response",
+                                 warc_file=f"nianbao-{worker}.warc.gz", warc_offset=0, warc_length=1,
+                                 warc_record_id=f"<urn:uuid:{uuid.uuid4()}>", payload_sha256=sha, payload_size=1,
+                                 media_type="text/plain")
+                barrier.wait()
+                try:
+                    catalog.record_capture(row)
+                except Exception as exc:  # noqa: BLE001 - collected for the assertion below
+                    errors.append(exc)
+
+            threads = [threading.Thread(target=store, args=(w,)) for w in ("w1", "w2")]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert not errors, errors
+        with catalog.sessions() as s:
+            assert s.scalar(select(func.count()).select_from(Payload)) == 5
+            assert s.scalar(select(func.count()).select_from(Capture)) == 10
