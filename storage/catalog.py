@@ -147,7 +147,9 @@ class Catalog:
                         s.add(Payload(sha256=cap.payload_sha256, size=cap.payload_size,
                                       media_type=cap.media_type, first_seen_at=cap.captured_at))
                 except IntegrityError:
-                    pass  # it did: the payload row is there, which is all this needs
+                    if s.get(Payload, cap.payload_sha256) is None:
+                        raise
+                    # else it did: the payload row is there, which is all this needs
             row = Capture(
                 crawl_id=cap.crawl_id, url=cap.url, captured_at=cap.captured_at,
                 http_status=cap.http_status, record_type=cap.record_type, warc_file=cap.warc_file,

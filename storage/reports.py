@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import history
@@ -50,14 +51,19 @@ def store_outcome(sessions: sessionmaker[Session], outcome: Outcome, now: dateti
     if has_outcome(sessions, outcome.payload_sha256, outcome.parser_version):
         return
     record = outcome.record or {}
-    with sessions.begin() as s:
-        s.add(ParseOutcome(
-            payload_sha256=outcome.payload_sha256, parser_version=outcome.parser_version,
-            status="ok" if outcome.ok else "failed", reason=outcome.reason, is_report=outcome.is_report,
-            source_kind=outcome.source_kind, unit_name=record.get("unit_name"),
-            report_year=record.get("report_year"), text=outcome.text, record=outcome.record,
-            parsed_at=now,
-        ))
+    try:
+        with sessions.begin() as s:
+            s.add(ParseOutcome(
+                payload_sha256=outcome.payload_sha256, parser_version=outcome.parser_version,
+                status="ok" if outcome.ok else "failed", reason=outcome.reason, is_report=outcome.is_report,
+                source_kind=outcome.source_kind, unit_name=record.get("unit_name"),
+                report_year=record.get("report_year"), text=outcome.text, record=outcome.record,
+                parsed_at=now,
+            ))
+    except IntegrityError:
+        if not has_outcome(sessions, outcome.payload_sha256, outcome.parser_version):
+            raise
+        # else another process (a distributed worker) stored this parse of the same payload meanwhile
 
 
 @dataclass

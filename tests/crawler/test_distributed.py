@@ -27,7 +27,8 @@ from sampleweb.server import SampleWebServer
 from sampleweb.truth import expected_reports
 from storage.catalog import CaptureRow, Catalog, SiteRow
 from storage.db import open_catalogue
-from storage.models import Capture, Crawl, Payload
+from storage.models import Capture, Crawl, ParseOutcome, Payload
+from storage.reports import Outcome, store_outcome
 from tests.conftest import REPO, postgres_schema, run_nianbao
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -271,3 +272,34 @@ def test_workers_storing_one_new_payload_at_once_both_succeed() -> None:
         with catalog.sessions() as s:
             assert s.scalar(select(func.count()).select_from(Payload)) == 5
             assert s.scalar(select(func.count()).select_from(Capture)) == 10
+
+
+def test_workers_storing_one_parse_at_once_both_succeed() -> None:
+    """Two workers that parsed the same payload (one document at two URLs) store one outcome, no error."""
+    with postgres_schema() as db:
+        sessions = open_catalogue(db)
+        with sessions.begin() as s:
+            s.add_all(Payload(sha256=f"{n:064x}", size=1, media_type="application/pdf", first_seen_at=datetime.now(UTC))
+                      for n in range(5))
+        for attempt in range(5):
+            outcome = Outcome(payload_sha256=f"{attempt:064x}", parser_version="test", ok=False, reason="empty",
+                              is_report=False, source_kind=None, text="", record=None)
+            barrier = threading.Barrier(2)
+            errors: list[BaseException] = []
+
+            def store(outcome: Outcome = outcome, barrier: threading.Barrier = barrier,
+                      errors: list[BaseException] = errors) -> None:
+                barrier.wait()
+                try:
+                    store_outcome(sessions, outcome, datetime.now(UTC))
+                except Exception as exc:  # noqa: BLE001 - collected for the assertion below
+                    errors.append(exc)
+
+            threads = [threading.Thread(target=store) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert not errors, errors
+        with sessions() as s:
+            assert s.scalar(select(func.count()).select_from(ParseOutcome)) == 5
