@@ -13,6 +13,9 @@ def register(sub: Any) -> None:
     commands = p.add_subparsers(required=True, metavar="ACTION")
     index = commands.add_parser("index", help="(re)write the CDXJ index beside every finished WARC file")
     index.add_argument("--missing-only", action="store_true", help="only files that have no index yet")
+    index.add_argument("--merged", action="store_true",
+                       help="also write merged/index.cdxj: one sorted index over every file (what a distributed "
+                            "crawl's finalizer writes)")
     index.set_defaults(run=run_index)
     verify = commands.add_parser("verify", help="check record digests, CDXJ lines and catalogue offsets")
     verify.set_defaults(run=run_verify)
@@ -27,7 +30,7 @@ def register(sub: Any) -> None:
 
 
 def run_index(args: argparse.Namespace) -> int:
-    from archive.cdxj import index_directory
+    from archive.cdxj import index_directory, merge_indexes
     from archive.repair import repair_open_files
     from crawler.config import Config
 
@@ -35,6 +38,8 @@ def run_index(args: argparse.Namespace) -> int:
     repair_open_files(warc_dir)
     written = index_directory(warc_dir, only_missing=args.missing_only)
     print(f"indexed {len(written)} WARC file(s) in {warc_dir}")
+    if args.merged:
+        print(f"merged index: {merge_indexes(warc_dir)}")
     return 0
 
 

@@ -158,6 +158,9 @@ def test_two_workers_archive_every_report_once_as_one_worker_would(
         assert verify.returncode == 0, verify.stdout[-3000:] + verify.stderr[-3000:]
         per_file = sorted(line for p in warc_dir.glob("*.warc.gz.cdxj") for line in p.read_text().splitlines())
         assert (warc_dir / MERGED_INDEX).read_text().splitlines() == per_file
+        (warc_dir / MERGED_INDEX).unlink()
+        assert run_nianbao(["archive", "index", "--missing-only", "--merged"], dist_env).returncode == 0
+        assert (warc_dir / MERGED_INDEX).read_text().splitlines() == per_file
 
         # Nothing of the finished crawls is left for a worker to join.
         server = redis.Redis.from_url(REDIS_URL)
