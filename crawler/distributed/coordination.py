@@ -9,7 +9,8 @@ response could push more). Each worker's state for the crawl lives in one hash f
   being processed, nothing in the local start queue): every request its callbacks made has been pushed by then.
 
 A worker re-reports its state every few seconds (a heartbeat); a worker silent for `STALE_AFTER` seconds is
-taken for dead and ignored (requests it held are lost). `check_done` reads queue and states in one script:
+taken for dead and ignored; if it was busy, the requests it held are lost and the crawl's close reason says so
+(the crawl then ends `failed`, and withdraws nothing). `check_done` reads queue and states in one script:
 queue empty and every live worker idle ⇒ nobody can push again, so the crawl is done, for good. The live workers
 at that moment become the crawl's `members`. Each closes its spider — storing its parses and finishing its WARC
 files — and says so with `close`; the close that leaves no member undrained takes the finalizer lock, and only
@@ -50,7 +51,8 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ':' .. string.format('%.6f', now
 return 1
 """
 
-# KEYS: queue, workers, done, members · ARGV: stale_after → 1 when the crawl is done (and stays so), else 0.
+# KEYS: queue, workers, done, members, totals · ARGV: stale_after → 1 when the crawl is done (and stays so),
+# else 0. A dead worker that was busy lost the requests it held: the crawl's close reason says so.
 CHECK_DONE = _NOW + """
 if redis.call('EXISTS', KEYS[3]) == 1 then return 1 end
 if redis.call('ZCARD', KEYS[1]) > 0 then return 0 end
@@ -61,6 +63,8 @@ for i = 1, #states, 2 do
   if now - tonumber(at) <= tonumber(ARGV[1]) then
     if state ~= 'idle' then return 0 end
     table.insert(live, states[i])
+  elseif state ~= 'idle' then
+    redis.call('HSETNX', KEYS[5], 'reason', 'worker_lost: ' .. states[i] .. ' went silent holding requests')
   end
 end
 if #live == 0 then return 0 end
@@ -106,8 +110,8 @@ class CrawlCoordination:
     def check_done(self) -> bool:
         """Whether the crawl's frontier is exhausted; the first call that finds it so marks it done."""
         keys = self.keys
-        return bool(self.server.eval(CHECK_DONE, 4, keys.requests, keys.workers, keys.done, keys.members,
-                                     str(self.stale_after)))
+        return bool(self.server.eval(CHECK_DONE, 5, keys.requests, keys.workers, keys.done, keys.members,
+                                     keys.totals, str(self.stale_after)))
 
     def is_done(self) -> bool:
         return bool(self.server.exists(self.keys.done))

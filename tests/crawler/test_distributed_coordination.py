@@ -96,6 +96,7 @@ def test_a_silent_worker_is_taken_for_dead(server: redis.Redis, prefix: str) -> 
     b.report(idle=True)
     assert b.check_done()
     assert server.smembers(a.keys.members) == {b"b"}  # a is not waited for at close either
+    assert b.totals()["reason"].startswith("worker_lost: a ")  # what a held is lost: the crawl is not complete
 
 
 def test_exactly_one_worker_finalizes_after_every_member_drained(server: redis.Redis, prefix: str) -> None:
