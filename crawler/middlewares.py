@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import socket
 from datetime import UTC, datetime
@@ -12,7 +13,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.stats import get_header_size, get_status_size
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Headers, Response
+from scrapy.http import Headers, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 from warcio.recordloader import ArcWarcRecord
 
@@ -42,6 +43,8 @@ REVALIDATES = "nianbao_revalidates"
 REVISIT_FLAG = "nianbao-revisit"
 # Set here: a response a resumed crawl answered from its own earlier capture (crawler/resume.py).
 RESUMED_FLAG = "nianbao-resumed"
+# The media type of a rendered DOM's `conversion` record (the DOM is serialised as UTF-8 whatever the page declared).
+RENDERED_MEDIA_TYPE = "text/html; charset=utf-8"
 
 
 class ProxyMiddleware:
@@ -66,7 +69,9 @@ class WarcRecorderMiddleware:
 
     Sits at 950, nearest the downloader, so bodies are still content-encoded and every redirect hop
     passes through. A payload archived before (any crawl, any site) becomes a `revisit` record; an
-    HTML page also gets a `metadata` record of its links (archive.page_metadata).
+    HTML page also gets a `metadata` record of its links (archive.page_metadata). A page rendered by the
+    browser (scrapy-playwright, flag ``playwright``) is a DOM, not a response: it becomes a `conversion`
+    record referring to the crawl's HTTP capture of the URL, left out of the replay index.
 
     Re-crawls are conditional: a GET for a URL with an earlier 200 capture carries that capture's
     ETag / Last-Modified, unless the request is flagged ``meta["nianbao_always_fetch"]`` (list pages).
@@ -105,8 +110,10 @@ class WarcRecorderMiddleware:
     def _writer(self, spider: Spider) -> WarcWriter:
         if self.writer is None:
             site = getattr(spider, "site", None)
+            # A distributed worker's spider names its files itself (its worker id in the name).
+            prefix = getattr(spider, "warc_prefix", None) or f"nianbao-{getattr(site, 'id', spider.name)}"
             self.writer = WarcWriter(
-                self.config.warc_dir, prefix=f"nianbao-{getattr(site, 'id', spider.name)}",
+                self.config.warc_dir, prefix=prefix,
                 max_size=self.config.warc_max_size, info=_warcinfo(spider, self.config), on_finish=write_index)
         return self.writer
 
@@ -169,8 +176,37 @@ class WarcRecorderMiddleware:
         source = request.meta.get(REVALIDATES)
         if response.status == 304 and isinstance(source, StoredCapture) and source.url == request.url:
             return self._not_modified(request, response, source)
-        self._record(request, response)
+        if "playwright" in response.flags:
+            self._record_rendered(request, response)
+        else:
+            self._record(request, response)
         return response
+
+    def _record_rendered(self, request: Request, response: Response) -> None:
+        """A page the browser rendered: its DOM as a `conversion` record of the static capture, and its links.
+
+        The body scrapy-playwright hands over is ``page.content()`` (the DOM after scripts ran), not bytes off
+        the wire, and the request was the browser's own: so no request/response pair, but the DOM serialised as
+        UTF-8, referring to this crawl's HTTP capture of the URL when there is one.
+        """
+        spider = self.crawler.spider
+        assert spider is not None
+        crawl_id = self._crawl_id(spider)
+        static = self.catalog.latest_http_capture(response.url, crawl_id) or \
+            self.catalog.latest_http_capture(request.url, crawl_id)
+        dom = response.text.encode("utf-8") if isinstance(response, TextResponse) else response.body
+        media_type = RENDERED_MEDIA_TYPE if isinstance(response, TextResponse) else \
+            _header(response.headers, b"Content-Type") or "application/octet-stream"
+        exchange = _exchange(request, response)
+        conversion = self.builder.conversion(response.url, exchange.sent_at, dom, media_type,
+                                             refers_to=static.warc_record_id if static else None)
+        records = [conversion, *self._page_metadata(request, response, exchange, conversion)]
+        location, *_ = self._writer(spider).write(records)
+        row = _capture_row(crawl_id, exchange, response, location, payload_sha256(dom), "conversion",
+                           media_type=media_type)
+        request.meta[CAPTURE_ID] = self.catalog.record_capture(
+            dataclasses.replace(row, payload_size=len(dom), etag=None, last_modified=None))
+        self._stats_inc("nianbao/rendered_conversions")
 
     def _record(self, request: Request, response: Response) -> None:
         spider = self.crawler.spider
@@ -350,5 +386,6 @@ def _warcinfo(spider: Spider, config: Config) -> dict[str, str]:
         "http-header-user-agent": spider.settings.get("USER_AGENT", ""),
         "note": "HTTP request and response records are rebuilt from Scrapy's Request/Response objects: "
                 "bodies are the bytes as received (content-encoding kept, transfer-encoding removed), "
-                "header names are as Scrapy normalised them and the reason phrase is not known.",
+                "header names are as Scrapy normalised them and the reason phrase is not known. "
+                "Pages rendered by a browser are conversion records: the DOM after scripts ran, as UTF-8.",
     }
