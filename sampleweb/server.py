@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import email.utils
+import gzip
 import logging
 import threading
 import time
@@ -53,6 +54,11 @@ def _not_modified(resource: Resource, if_none_match: str | None, if_modified_sin
             return False
         return since.tzinfo is not None and resource.last_modified <= since
     return False
+
+
+def _compressible(content_type: str) -> bool:
+    """Pages the server gzips for a client that accepts it (HTML, like a portal's nginx); files go as they are."""
+    return content_type.split(";", 1)[0].strip().lower() == "text/html"
 
 
 class SampleWebHandler(BaseHTTPRequestHandler):
@@ -119,14 +125,20 @@ class SampleWebHandler(BaseHTTPRequestHandler):
             self._validators(resource)
             self.end_headers()
             return None
+        body = resource.body
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", resource.content_type)
-        self.send_header("Content-Length", str(len(resource.body)))
+        if _compressible(resource.content_type):  # as the portals' nginx does (gzip_types text/html …)
+            self.send_header("Vary", "Accept-Encoding")
+            if "gzip" in (self.headers.get("Accept-Encoding") or "").lower():
+                body = gzip.compress(body, mtime=0)
+                self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
         self._validators(resource)
-        self._log(site, HTTPStatus.OK, len(resource.body))  # before the body, so a client never outruns the log
+        self._log(site, HTTPStatus.OK, len(body))  # before the body, so a client never outruns the log
         self.end_headers()
         if send_body:
-            self.wfile.write(resource.body)
+            self.wfile.write(body)
 
     def _validators(self, resource: Resource) -> None:
         self.send_header("Last-Modified", email.utils.format_datetime(resource.last_modified, usegmt=True))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from sampleweb import trs_chrome
+
 # The TRS pager, shaped like the real one (research-corpus zhangshu list page): it document.write()s the links,
 # so no static <a href="index_1.html"> exists anywhere.
 PAGER_FUNCTION = """<script language="javascript">
@@ -66,11 +68,35 @@ function createPageHTML(_sDivId, _nPageCount, _nCurrPage, _sPageName, _sPageExt,
 
 @dataclass(frozen=True)
 class Portal:
-    """The chrome shared by every page of one site: name, navigation bar and footer lines."""
+    """The chrome shared by every page of one site (sampleweb/trs_chrome.py draws it).
+
+    ``nav`` is the navigation bar, ``menus`` the drop-down entries of some of its items (by item name), ``footer``
+    the 主办/承办/地址 lines; ``site_code`` (网站标识码), ``icp``, ``police_record`` (公安备案 number) and ``abbr``
+    (the province's one-character name) fill the identification line; ``region_links`` the 区内市县 select.
+    """
 
     name: str
     nav: tuple[tuple[str, str], ...]
     footer: tuple[str, ...]
+    hostname: str = ""
+    site_code: str = ""
+    icp: str = ""
+    police_record: str = ""
+    abbr: str = ""
+    menus: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    region_links: tuple[tuple[str, str], ...] = ()
+    stats_id: str = ""
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What TRS writes into a page's <meta> block: its column, and on an article its title, date, source, URL."""
+
+    column: str
+    article_title: str = ""
+    pub_date: str = ""
+    source: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,27 +136,23 @@ def breadcrumb(crumbs: tuple[Link, ...]) -> str:
     return f'<div class="position">当前位置：{parts}</div>'
 
 
-def page(portal: Portal, title: str, body: str) -> bytes:
-    """A full page: head, header with the site name, navigation bar, ``body`` and footer."""
-    nav = "".join(f'<li><a href="{href}">{escape(name)}</a></li>' for name, href in portal.nav)
-    footer = "".join(f"<p>{escape(line)}</p>" for line in portal.footer)
+def page(portal: Portal, title: str, body: str, meta: PageMeta | None = None) -> bytes:
+    """A full page: head with the TRS <meta> block, the portal's header and navigation, ``body`` and footer."""
     html = f"""<!DOCTYPE html>
 <html>
 <head>
 <meta charset="utf-8">
 <meta http-equiv="X-UA-Compatible" content="IE=edge">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>{escape(title)}</title>
-<meta name="SiteName" content="{escape(portal.name)}">
-<link rel="stylesheet" type="text/css" href="/images/style.css">
+{trs_chrome.head_meta(portal, meta)}
 </head>
 <body>
-<div class="header"><div class="logo"><img src="/images/logo.gif" alt="{escape(portal.name)}">\
-<h1>{escape(portal.name)}</h1></div></div>
-<div class="nav"><ul>{nav}</ul></div>
+{trs_chrome.header(portal)}
 <div class="main">
 {body}
 </div>
-<div class="footer">{footer}</div>
+{trs_chrome.footer(portal)}
 </body>
 </html>
 """

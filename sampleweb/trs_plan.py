@@ -41,9 +41,14 @@ def _crumbs(site: TrsSite) -> tuple[Link, ...]:
     return (Link("首页", "/"), Link("政府信息公开", "/xxgk/"), Link(site.column_name, site.report_column))
 
 
-def _article_page(site: TrsSite, title: str, body: Callable[[], str]) -> Callable[[], bytes]:
+def _article_page(site: TrsSite, title: str, body: Callable[[], str], meta: trs.PageMeta) -> Callable[[], bytes]:
     menu = trs.side_menu("政府信息公开", site.xxgk_menu, site.report_column)
-    return lambda: trs.page(site.portal, title, trs.breadcrumb(_crumbs(site)) + menu + body())
+    return lambda: trs.page(site.portal, title, trs.breadcrumb(_crumbs(site)) + menu + body(), meta)
+
+
+def _page_meta(column: str, title: str, date: str, source: str, url: str) -> trs.PageMeta:
+    """An article's TRS <meta> block (PubDate with the time of day TRS adds)."""
+    return trs.PageMeta(column, title, f"{date} 09:30", source, url)
 
 
 def plan_report(site: TrsSite, entry: ReportEntry, path: str, aid: int, cache_dir: Path,
@@ -67,7 +72,8 @@ def plan_report(site: TrsSite, entry: ReportEntry, path: str, aid: int, cache_di
         content = report_html(doc()) if inline else lead
         return trs.article(entry.page_title, meta, content, tuple(files), entry.attach_style)
 
-    planned.append(html_page(path, entry.date, _article_page(site, entry.page_title, body)))
+    page_meta = _page_meta(site.column_name, entry.page_title, entry.date, entry.unit, url(path))
+    planned.append(html_page(path, entry.date, _article_page(site, entry.page_title, body, page_meta)))
     truth = ExpectedReport(
         unit_name=entry.unit, report_year=entry.year, page_url=url(path),
         attachment_urls=tuple(url(folder + f.href[2:]) for f in files),
@@ -87,8 +93,10 @@ def plan_article(site: TrsSite, entry: ArticleEntry, path: str, aid: int,
     meta = _meta(site, entry.publisher, entry.date, aid) if entry.publisher else None
     menu = trs.side_menu("政府信息公开", site.xxgk_menu, site.report_column) if crumbs is None else ""
     position = trs.breadcrumb(crumbs or _crumbs(site))
+    page_meta = _page_meta((crumbs or _crumbs(site))[-1].title, entry.title, entry.date, entry.publisher,
+                           f"http://{site.hostname}{path}")
     render = lambda: trs.page(  # noqa: E731
-        site.portal, entry.title, position + menu + trs.article(entry.title, meta, paras + pics, ()))
+        site.portal, entry.title, position + menu + trs.article(entry.title, meta, paras + pics, ()), page_meta)
     return [html_page(path, entry.date, render)] + [pixel(folder + n, entry.date) for n in images]
 
 
@@ -112,7 +120,7 @@ def plan_list_pages(site: TrsSite, column: str, name: str, rows: list[Link], new
         chunk = tuple(rows[k * site.per_page:(k + 1) * site.per_page])
         listing = trs.list_page(name, chunk, count, k, list_name, style, len(rows), above if k == 0 else "")
         render = functools.partial(trs.page, site.portal, f"{name}_{site.portal.name}",
-                                   trs.breadcrumb(crumbs) + menu + listing)
+                                   trs.breadcrumb(crumbs) + menu + listing, trs.PageMeta(name))
         path = column + (f"{list_name}.html" if k == 0 else f"{list_name}_{k}.html")
         planned.append(html_page(path, newest, render))
     if list_name != "index":

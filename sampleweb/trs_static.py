@@ -26,7 +26,7 @@ def _home(site: TrsSite, latest: list[Link], news: list[Link]) -> bytes:
         + _box("政府信息公开", "/xxgk/", menu)
         + _box(site.column_name, site.report_column, latest[:3])
     )
-    return trs.page(site.portal, site.portal.name, body)
+    return trs.page(site.portal, site.portal.name, body, trs.PageMeta("首页"))
 
 
 def _xxgk(site: TrsSite, latest: list[Link]) -> bytes:
@@ -34,7 +34,7 @@ def _xxgk(site: TrsSite, latest: list[Link]) -> bytes:
     rel = [Link(link.title, "." + link.href[len("/xxgk"):], link.date) for link in latest]
     body = (trs.breadcrumb(crumbs) + trs.side_menu("政府信息公开", site.xxgk_menu, "/xxgk/")
             + _box(site.column_name, "." + site.report_column[len("/xxgk"):], rel))
-    return trs.page(site.portal, f"政府信息公开_{site.portal.name}", body)
+    return trs.page(site.portal, f"政府信息公开_{site.portal.name}", body, trs.PageMeta("政府信息公开"))
 
 
 def plan_chrome(site: TrsSite, latest: list[Link], news: list[Link]) -> tuple[list[Planned], list[str]]:
@@ -50,5 +50,6 @@ def plan_chrome(site: TrsSite, latest: list[Link], news: list[Link]) -> tuple[li
         menu = trs.side_menu("政府信息公开", site.xxgk_menu, sp.path) if sp.path.startswith("/xxgk/") else ""
         content = "".join(f"<p>{escape(p)}</p>" for p in sp.paragraphs)
         body = trs.breadcrumb(crumbs) + menu + trs.article(sp.title, None, content, ())
-        planned.append(html_page(sp.path, "2020-06-01", partial(trs.page, site.portal, sp.title, body)))
+        render = partial(trs.page, site.portal, sp.title, body, trs.PageMeta(sp.title))
+        planned.append(html_page(sp.path, "2020-06-01", render))
     return planned, [sp.path for sp in site.static_pages]

@@ -67,8 +67,8 @@ def run_nianbao(args: list[str], env: dict[str, str], timeout: float = 300) -> s
                           capture_output=True, text=True, timeout=timeout)
 
 
-def fetch_via_proxy(web: Any, url: str) -> bytes:
-    """GET `url` through the sample web acting as an HTTP proxy."""
+def fetch_via_proxy(web: Any, url: str, headers: dict[str, str] | None = None) -> bytes:
+    """GET `url` through the sample web acting as an HTTP proxy; the body as sent (not decoded)."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": web.proxy_url}))
-    with opener.open(url, timeout=10) as resp:
+    with opener.open(urllib.request.Request(url, headers=headers or {}), timeout=10) as resp:
         return bytes(resp.read())

@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from sampleweb.document import ReportDoc, compose
+from sampleweb.gov_links import NINGXIA
 from sampleweb.gov_tables import ReportTables
 from sampleweb.kit import County
 from sampleweb.kit import derived_doc as county_doc
@@ -108,9 +109,25 @@ STATIC_PAGES = (
 
 PORTAL = Portal(
     name="平罗县人民政府",
-    nav=(("首页", "/"), ("政府信息公开", "/xxgk/"), ("新闻中心", "/xwzx/"), ("政务服务", "/zwfw/"),
-         ("互动交流", "/hdjl/")),
-    footer=("主办：平罗县人民政府办公室", "网站标识码：6402210001　宁ICP备05001234号"),
+    nav=(("首页", "/"), ("走进平罗", "/zjpl/"), ("新闻中心", "/xwzx/"), ("政府信息公开", "/xxgk/"),
+         ("政务服务", "/zwfw/"), ("互动交流", "/hdjl/"), ("专题专栏", "/ztzl/")),
+    menus=(
+        ("走进平罗", (("平罗概况", "/zjpl/plgk/"), ("历史沿革", "/zjpl/lsyg/"), ("自然地理", "/zjpl/zrdl/"),
+                      ("行政区划", "/zjpl/xzqh/"), ("文化旅游", "/zjpl/whly/"), ("投资平罗", "/zjpl/tzpl/"))),
+        ("新闻中心", (("平罗要闻", "/xwzx/plyw/"), ("部门动态", "/xwzx/bmdt/"), ("乡镇动态", "/xwzx/xzdt/"),
+                      ("通知公告", "/xwzx/tzgg/"), ("图片新闻", "/xwzx/tpxw/"), ("媒体聚焦", "/xwzx/mtjj/"))),
+        ("政务服务", (("办事指南", "/zwfw/bszn/"), ("便民服务", "/zwfw/bmfw/"),
+                      ("宁夏政务服务网", "https://zwfw.nx.gov.cn/"), ("好差评", "/zwfw/hcp/"))),
+        ("互动交流", (("县长信箱", "/hdjl/xzxx/"), ("在线访谈", "/hdjl/zxft/"), ("征集调查", "/hdjl/zjdc/"),
+                      ("常见问题", "/hdjl/cjwt/"), ("12345热线", "/hdjl/rx/"))),
+        ("专题专栏", (("优化营商环境", "/ztzl/yhyshj/"), ("乡村振兴", "/ztzl/xczx/"),
+                      ("民族团结进步创建", "/ztzl/mztj/"), ("安全生产", "/ztzl/aqsc/"),
+                      ("法治政府建设", "/ztzl/fzzf/"))),
+    ),
+    footer=("主办：平罗县人民政府办公室　承办：平罗县融媒体中心",
+            "地址：宁夏石嘴山市平罗县鼓楼东街　邮编：753400　联系电话：0952-6012345"),
+    hostname=HOSTNAME, site_code="6402210001", icp="宁ICP备05001234号", police_record="64022102000101", abbr="宁",
+    region_links=NINGXIA, stats_id="6402210001",
 )
 
 SITE = TrsSite(

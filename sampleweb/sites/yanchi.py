@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from sampleweb.document import compose
+from sampleweb.gov_links import NINGXIA
 from sampleweb.kit import County, derived, jiedu, notice, tujie
 from sampleweb.site import SitePlan, SiteSpec
 from sampleweb.sites.seed_tables import yanchi_2021_tables
@@ -63,8 +64,22 @@ STATIC_PAGES = (
 )
 PORTAL = Portal(
     name="盐池县人民政府",
-    nav=(("首页", "/"), ("政务公开", "/xxgk/"), ("新闻中心", "/xwzx/")),
-    footer=("主办：盐池县人民政府办公室", "网站标识码：6403230001　宁ICP备05003456号"),
+    nav=(("首页", "/"), ("政务公开", "/xxgk/"), ("新闻中心", "/xwzx/"), ("魅力盐池", "/mlyc/"),
+         ("政务服务", "/zwfw/"), ("政民互动", "/zmhd/")),
+    menus=(
+        ("新闻中心", (("盐池要闻", "/xwzx/ycyw/"), ("部门动态", "/xwzx/bmdt/"), ("乡镇动态", "/xwzx/xzdt/"),
+                      ("通知公告", "/xwzx/tzgg/"), ("视频盐池", "/xwzx/spyc/"))),
+        ("魅力盐池", (("盐池概况", "/mlyc/ycgk/"), ("红色盐池", "/mlyc/hsyc/"), ("滩羊之乡", "/mlyc/tyzx/"),
+                      ("旅游景点", "/mlyc/lyjd/"))),
+        ("政务服务", (("办事指南", "/zwfw/bszn/"), ("宁夏政务服务网", "https://zwfw.nx.gov.cn/"),
+                      ("便民查询", "/zwfw/bmcx/"))),
+        ("政民互动", (("县长信箱", "/zmhd/xzxx/"), ("意见征集", "/zmhd/yjzj/"), ("在线访谈", "/zmhd/zxft/"),
+                      ("常见问题", "/zmhd/cjwt/"))),
+    ),
+    footer=("主办：盐池县人民政府办公室　承办：盐池县融媒体中心",
+            "地址：宁夏吴忠市盐池县花马池镇　邮编：751500　联系电话：0953-6012345"),
+    hostname=HOSTNAME, site_code="6403230001", icp="宁ICP备05003456号", police_record="64032302000102", abbr="宁",
+    region_links=NINGXIA, stats_id="6403230001",
 )
 SITE = TrsSite(
     hostname=HOSTNAME, region_code="640323", portal=PORTAL,
