@@ -66,12 +66,13 @@ def _settings(proxy: str) -> Settings:
     return settings
 
 
-def run_crawl(site_ref: str, proxy: str = "", resume: bool = False) -> CrawlResult:
+def run_crawl(site_ref: str, proxy: str = "", resume: bool = False,
+              on_tick: Callable[[list[SiteProgress]], None] | None = None) -> CrawlResult:
     """Crawl `site_ref` (registry id or home URL) to the end; blocks. One crawl per process.
 
     `resume`: go on with the site's interrupted last run (crawler/resume.py) if there is one.
     """
-    (result,) = run_crawls([site_ref], proxy, resume=resume)
+    (result,) = run_crawls([site_ref], proxy, on_tick=on_tick, resume=resume)
     return result
 
 

@@ -22,7 +22,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from crawler.run import run_crawl
-    from crawler.summary import print_crawl_summary
+    from crawler.summary import ProgressDisplay, print_crawl_summary
 
     if args.all == bool(args.site):
         print("nianbao crawl: give a site (registry id or home URL) or --all", file=sys.stderr)
@@ -31,7 +31,8 @@ def run(args: argparse.Namespace) -> int:
         return run_distributed(args)
     if args.all:
         return run_all(args.proxy, args.resume)
-    result = run_crawl(args.site, proxy=args.proxy, resume=args.resume)
+    progress = ProgressDisplay(sys.stdout, sys.stdout.isatty())
+    result = run_crawl(args.site, proxy=args.proxy, resume=args.resume, on_tick=progress)
     print_crawl_summary(result)
     return 0 if result.status == "finished" else 1
 

@@ -137,6 +137,9 @@ def test_resume_without_an_interrupted_run_starts_a_new_one(
     first = run_nianbao(["crawl", SITE, "--resume", "--proxy", sampleweb.proxy_url], env)
     assert first.returncode == 0, first.stderr[-3000:]
     assert "no interrupted run" in first.stderr
+    # Not on a terminal, the progress display is `progress key=value` lines; the last one has the final counts.
+    progress = [line for line in first.stdout.splitlines() if line.startswith(f"progress site={SITE} ")]
+    assert progress and "state=done" in progress[-1] and " pages=0 " not in progress[-1]
     again = run_nianbao(["crawl", SITE, "--resume", "--proxy", sampleweb.proxy_url], env)
     assert again.returncode == 0, again.stderr[-3000:]
     with open_catalogue(_db(home))() as s:
