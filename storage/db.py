@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# PostgreSQL advisory lock key held while migrating (any number; the same in every nianbao process).
+MIGRATION_LOCK = 0x6E69616E62616F  # "nianbao"
 
 
 @lru_cache(maxsize=8)
@@ -41,11 +46,35 @@ def alembic_config(url: str) -> AlembicConfig:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at `url` to `revision` (creating it from empty if needed)."""
+    """Bring the database at `url` to `revision` (creating it from empty if needed).
+
+    Processes that open the same catalogue at once (a scheduler's crawls, distributed workers) migrate one
+    after the other: the others then find it at `revision` and do nothing.
+    """
     cfg = alembic_config(url)
-    with engine_for(url).begin() as conn:
+    with _sqlite_file_lock(url), engine_for(url).begin() as conn:
+        _postgresql_lock(conn)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+
+
+@contextmanager
+def _sqlite_file_lock(url: str) -> Iterator[None]:
+    """An exclusive flock on `<database>.migrate.lock` beside a SQLite file (nothing for other databases)."""
+    if not url.startswith("sqlite:///"):
+        yield
+        return
+    path = Path(url.removeprefix("sqlite:///") + ".migrate.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _postgresql_lock(conn: Connection) -> None:
+    """A transaction-scoped advisory lock, released when the migration commits."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
 
 
 def open_catalogue(url: str) -> sessionmaker[Session]:

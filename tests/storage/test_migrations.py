@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,6 +14,7 @@ from storage.history import report_events
 from storage.models import Report, ReportRendition
 from storage.reports import latest_reports
 from storage.search import search_reports
+from tests.conftest import REPO
 from tests.storage.storage_helpers import BASE, T0, report_record
 
 PAGE, PDF = BASE + "t1.html", BASE + "P1.pdf"
@@ -74,3 +77,16 @@ def test_downgrade_to_0001_and_up_again(database_url: str) -> None:
     assert "report_events" not in tables and "report_search" not in tables
     upgrade(database_url, "head")
     assert "report_events" in set(sa.inspect(engine_for(database_url)).get_table_names())
+
+
+def test_processes_opening_a_new_catalogue_at_once_all_succeed(database_url: str) -> None:
+    """A scheduler's crawls, distributed workers: several processes may be the first to open a new catalogue."""
+    script = ("import sys; from storage.db import open_catalogue; from storage.models import Crawl\n"
+              "from sqlalchemy import select\n"
+              "with open_catalogue(sys.argv[1])() as s: s.scalars(select(Crawl)).all()\n")
+    procs = [subprocess.Popen([sys.executable, "-c", script, database_url], cwd=REPO,
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    failures = [p.stderr.read()[-2000:] for p in procs if p.wait() != 0]  # type: ignore[union-attr]
+    assert failures == []
+    with engine_for(database_url).connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM alembic_version")).scalar() == 1
