@@ -5,7 +5,7 @@ PYWB_VENV ?= .venv-pywb
 PY        := $(VENV)/bin/python
 PACKAGES  := crawler spiders archive storage parsing web sampleweb
 
-.PHONY: demo test lint typecheck system-deps services clean .venv-pywb
+.PHONY: demo test bench lint typecheck system-deps services clean .venv-pywb
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -31,14 +31,19 @@ demo: system-deps $(VENV)/.installed
 	$(VENV)/bin/nianbao demo
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check $(PACKAGES) tests
+	$(VENV)/bin/ruff check $(PACKAGES) bench tests
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy $(PACKAGES)
+	$(VENV)/bin/mypy $(PACKAGES) bench
 
 # pytest's exit code is also written to .pytest-exit so that .ci/run can exit with it (make itself says 2).
 test: system-deps services $(VENV)/.installed $(PYWB_VENV)/.installed lint typecheck
 	$(VENV)/bin/pytest; rc=$$?; echo $$rc > .pytest-exit; exit $$rc
+
+# Speed and memory, measured (not asserted): crawl of the whole sample web, re-crawl, kill + resume; every parse.
+bench: system-deps $(VENV)/.installed
+	$(VENV)/bin/python -m bench.crawl
+	$(VENV)/bin/python -m bench.parse
 
 clean:
 	rm -rf data .pytest_cache .mypy_cache .ruff_cache
