@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
+
+from parsing.tree import iter_cells
 
 # Fields compared as a whole; `source_url` is not among them: a move is a `republished` event, not a change.
 FIELDS = ("unit_level", "format_version", "template_cited", "published_at", "title", "source_kind",
@@ -25,19 +26,8 @@ def record_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, A
     return changes
 
 
-def cells(node: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every CELL (a dict with `value` and `raw`) under `node`, with its dotted path."""
-    if not isinstance(node, dict):
-        return
-    if "value" in node and "raw" in node:
-        yield path, node
-        return
-    for key, child in node.items():
-        yield from cells(child, f"{path}.{key}")
-
-
 def _cell_changes(table: str, old: Any, new: Any) -> list[dict[str, Any]]:
-    before, after = dict(cells(old, table)), dict(cells(new, table))
+    before, after = dict(iter_cells(old, table)), dict(iter_cells(new, table))
     out = []
     for path in sorted(before.keys() | after.keys()):
         a, b = _shown(before.get(path)), _shown(after.get(path))

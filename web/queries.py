@@ -1,35 +1,28 @@
 """The UI's read-only questions to the catalogue, each one short function over a session factory.
 
-Where the storage layer offers the answer (storage.coverage, storage.search, storage.changes, storage.history),
-it is used; when such a module is missing, a simpler answer from the core tables stands in.
+Where the storage layer has the answer (storage.coverage, storage.search, storage.changes, storage.history),
+it is used as it is.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive.reader import read_record
+from parsing.tree import iter_cells
+from storage import changes, history
+from storage import coverage as storage_coverage
 from storage.models import Capture, Crawl, Document, ParseOutcome, Report, ReportRendition, ReportVersion, Site
 from storage.queries import as_utc, latest_reports
-from web.tables import lookup
+from storage.search import search_reports
 
 Sessions = sessionmaker[Session]
-
-
-def optional_module(name: str) -> ModuleType | None:
-    """A storage module that may not exist yet in this checkout."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
 
 
 def sites(sessions: Sessions) -> list[Site]:
@@ -101,13 +94,11 @@ def coverage(sessions: Sessions, *, site_id: str | None = None) -> list[Coverage
         group = groups.setdefault(sid, CoverageGroup(sid, names.get(sid, sid), [], {}))
         group.units.setdefault(unit, {})[year] = CoverageCell(row.status if row.status == "withdrawn" else "found",
                                                               row.id)
-    storage_coverage = optional_module("storage.coverage")
-    if storage_coverage is not None:
-        for c in storage_coverage.coverage(sessions, site=site_id):
-            group = groups.setdefault(c.site, CoverageGroup(c.site, names.get(c.site, c.site), [], {}))
-            report = ids.get((c.site, c.unit_name, c.report_year))
-            group.units.setdefault(c.unit_name, {})[c.report_year] = CoverageCell(
-                c.state, report.id if report else None, c.late, c.changed_after_publication)
+    for c in storage_coverage.coverage(sessions, site=site_id):
+        group = groups.setdefault(c.site, CoverageGroup(c.site, names.get(c.site, c.site), [], {}))
+        report = ids.get((c.site, c.unit_name, c.report_year))
+        group.units.setdefault(c.unit_name, {})[c.report_year] = CoverageCell(
+            c.state, report.id if report else None, c.late, c.changed_after_publication)
     for group in groups.values():
         group.years = sorted({y for cells in group.units.values() for y in cells})
         group.units = dict(sorted(group.units.items()))
@@ -151,42 +142,17 @@ def renditions(sessions: Sessions, report_id: int) -> list[RenditionView]:
 
 
 def report_events(sessions: Sessions, report_id: int) -> list[dict[str, Any]]:
-    history = optional_module("storage.history")
-    return list(history.report_events(sessions, report_id)) if history is not None else []
+    return list(history.report_events(sessions, report_id))
 
 
 def record_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
-    """[{"path", "old", "new"}] of the cells and fields that differ (storage.changes when present)."""
-    changes = optional_module("storage.changes")
-    if changes is not None:
-        return list(changes.record_changes(old, new))
-    from web.tables import format_number
-
-    paths = list(dict.fromkeys([*cell_paths(old), *cell_paths(new)]))
-    out = []
-    for path in paths:
-        a, b = (lookup(old, path) or {}), (lookup(new, path) or {})
-        if (a.get("value"), a.get("raw")) != (b.get("value"), b.get("raw")):
-            out.append({"path": path, "old": format_number(a.get("value")), "new": format_number(b.get("value"))})
-    return out
+    """[{"path", "old", "new"}] of the cells and fields that differ."""
+    return changes.record_changes(old, new)
 
 
 def cell_paths(record: dict[str, Any]) -> list[str]:
     """The dotted path of every CELL in tables 2–4 of a record, in the record's order."""
-    out: list[str] = []
-
-    def walk(node: Any, path: str) -> None:
-        if not isinstance(node, dict):
-            return
-        if "value" in node and "raw" in node:
-            out.append(path)
-            return
-        for key, child in node.items():
-            walk(child, f"{path}.{key}")
-
-    for table in ("table2", "table3", "table4"):
-        walk(record.get(table), table)
-    return out
+    return [path for table in ("table2", "table3", "table4") for path, _ in iter_cells(record.get(table), table)]
 
 
 @dataclass(frozen=True)
@@ -247,15 +213,8 @@ def original(sessions: Sessions, warc_dir: Path, capture_id: int) -> Original | 
 
 
 def search(sessions: Sessions, q: str, *, limit: int = 50) -> list[dict[str, Any]]:
-    """Reports whose text (storage.search) or, without it, whose unit name contains `q`."""
-    store = optional_module("storage.search")
-    if store is not None:
-        return [vars(hit) | {"snippet": hit.snippet} for hit in store.search_reports(sessions, q, limit=limit)]
-    with sessions() as s:
-        rows = s.scalars(select(Report).where(Report.unit_name.contains(q.strip()))
-                         .order_by(Report.report_year.desc()).limit(limit)).all()
-        return [{"report_id": r.id, "site": r.site_id, "unit_name": r.unit_name, "report_year": r.report_year,
-                 "status": r.status, "snippet": ""} for r in rows]
+    """Reports whose text contains `q` (storage.search), best first."""
+    return [vars(hit) | {"snippet": hit.snippet} for hit in search_reports(sessions, q, limit=limit)]
 
 
 def headline_rows(sessions: Sessions, *, site_id: str | None = None, year: int | None = None,

@@ -12,7 +12,7 @@ from crawler.items import DocumentItem
 from spiders.annual_reports import AnnualReports
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
-CORPUS = Path(__file__).resolve().parents[1] / "fixtures"
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "parsing" / "documents"  # research-corpus copies
 
 
 def _response(url: str, body: str) -> HtmlResponse:
