@@ -14,7 +14,9 @@ taken for dead and ignored; if it was busy, the requests it held are lost and th
 queue empty and every live worker idle ⇒ nobody can push again, so the crawl is done, for good. The live workers
 at that moment become the crawl's `members`. Each closes its spider — storing its parses and finishing its WARC
 files — and says so with `close`; the close that leaves no member undrained takes the finalizer lock, and only
-that worker assembles the reports and closes the crawl row (crawler/distributed/finalize.py).
+that worker assembles the reports and closes the crawl row (crawler/distributed/finalize.py). A member that dies
+before it drained is reaped by any worker that polls the crawl later (`reap`): it is dropped from the members, the
+close reason says a worker was lost, and the reaper finalizes the crawl once every remaining member has drained.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from crawler.distributed.keys import CrawlKeys, text
 # Seconds without a state report after which a worker is taken for dead. Generous: a worker blocks its reactor
 # while its parse stage drains at close, and a busy worker must never be mistaken for a dead one.
 STALE_AFTER = 300.0
+# Seconds a member of a done crawl may stay silent before it is taken for dead (`reap`). Long: a member that
+# drains many documents (OCR of scans) blocks its reactor and reports nothing until its parses are stored.
+REAP_AFTER = 3600.0
 # Seconds the finalizer lock is held (the row's status is checked too, so a late second finalizer does nothing).
 FINALIZER_TTL = 3600
 
@@ -89,6 +94,25 @@ return 0
 """
 
 
+# KEYS: workers, done, members, drained, finalizer, totals · ARGV: reap_after, lock ttl, reaper → 1 when the
+# reaper is to finalize the crawl (done, and every member still counted has drained), else 0.
+REAP = _NOW + """
+if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+for _, member in ipairs(redis.call('SDIFF', KEYS[3], KEYS[4])) do
+  local entry = redis.call('HGET', KEYS[1], member)
+  local at = entry and tonumber(string.match(entry, ':(.+)$'))
+  if not at or now - at > tonumber(ARGV[1]) then
+    redis.call('SREM', KEYS[3], member)
+    redis.call('HDEL', KEYS[1], member)
+    redis.call('HSETNX', KEYS[6], 'reason', 'worker_lost: ' .. member .. ' died before it stored its part')
+  end
+end
+if #redis.call('SDIFF', KEYS[3], KEYS[4]) > 0 then return 0 end
+if redis.call('SET', KEYS[5], ARGV[3], 'NX', 'EX', tonumber(ARGV[2])) then return 1 end
+return 0
+"""
+
+
 @dataclass
 class CrawlCoordination:
     """One worker's side of the protocol for one crawl."""
@@ -97,6 +121,7 @@ class CrawlCoordination:
     keys: CrawlKeys
     worker_id: str
     stale_after: float = STALE_AFTER
+    reap_after: float = REAP_AFTER
 
     def pop(self) -> bytes | None:
         """The next request of the crawl (highest priority first), this worker marked busy in the same step."""
@@ -121,6 +146,13 @@ class CrawlCoordination:
         keys = self.keys
         return bool(self.server.eval(CLOSE, 5, keys.workers, keys.done, keys.members, keys.drained, keys.finalizer,
                                      self.worker_id, "1" if drained else "0", str(FINALIZER_TTL)))
+
+    def reap(self) -> bool:
+        """For a done crawl: drop members silent for `reap_after` that never drained; True if this worker is then
+        the one to finalize the crawl (every member left has drained, or none is left)."""
+        keys = self.keys
+        return bool(self.server.eval(REAP, 6, keys.workers, keys.done, keys.members, keys.drained, keys.finalizer,
+                                     keys.totals, str(self.reap_after), str(FINALIZER_TTL), self.worker_id))
 
     def add_totals(self, counts: dict[str, int], *, reason: str = "", first_error: str = "") -> None:
         """Add this worker's counters to the crawl's; keep the first unusual close reason and first error."""

@@ -12,8 +12,11 @@ from scrapy.utils.project import get_project_settings
 from scrapy.utils.reactor import install_reactor
 
 from crawler.config import Config
+from crawler.distributed.coordination import CrawlCoordination
+from crawler.distributed.finalize import finalize_crawl
 from crawler.distributed.keys import CrawlKeys, active_crawls_key, redis_client, require_postgresql, text
 from crawler.distributed.spider import WorkerSpider
+from spiders.registry import resolve_site
 
 logger = logging.getLogger(__name__)
 
@@ -44,12 +47,22 @@ class Worker:
     def poll(self) -> None:
         active = self.active()
         for crawl_id, site_ref in sorted(active.items()):
-            done = self.server.exists(CrawlKeys(self.config.redis_prefix, crawl_id).done)
+            keys = CrawlKeys(self.config.redis_prefix, crawl_id)
+            done = self.server.exists(keys.done)
             if crawl_id not in self.joined and not done:
                 self.join(crawl_id, site_ref)
+            elif done and crawl_id not in self.running:
+                self.reap(keys, site_ref)
         if self.burst and not self.running and set(active) <= self.joined:
             logger.info("worker done worker=%s crawls=%d", self.config.worker_id, len(self.joined))
             self.stop()
+
+    def reap(self, keys: CrawlKeys, site_ref: str) -> None:
+        """A done crawl this worker has no part in: finalize it if a member died before draining."""
+        if CrawlCoordination(self.server, keys, self.config.worker_id).reap():
+            logger.warning("worker reaps crawl=%s worker=%s: a member died before it drained", keys.crawl_id,
+                           self.config.worker_id)
+            finalize_crawl(self.config, self.server, keys, resolve_site(site_ref))
 
     def join(self, crawl_id: int, site_ref: str) -> None:
         self.joined.add(crawl_id)

@@ -128,6 +128,33 @@ def test_a_worker_leaving_before_done_is_no_longer_waited_for(server: redis.Redi
     assert a.close(drained=True)
 
 
+def test_a_member_that_dies_before_draining_is_reaped_and_the_crawl_finalized(server: redis.Redis, prefix: str) -> None:
+    a, b, c = _workers(server, prefix, "a", "b", "c")
+    for worker in (a, b, c):
+        worker.reap_after = 0.3
+    a.report(idle=True)
+    b.report(idle=True)
+    assert a.check_done()
+    assert not a.close(drained=True)  # b has not drained yet
+    assert not c.reap()  # b is not silent long enough: it may be storing its parses
+    time.sleep(0.4)  # b died (SIGKILL) before it drained: its last report grows old
+    assert c.reap()  # a worker polling later (or a itself) takes b for dead and finalizes
+    assert not a.reap() and not c.reap()  # once
+    assert server.smembers(a.keys.members) == {b"a"}
+    assert a.totals()["reason"].startswith("worker_lost: b ")  # b's share is lost: the crawl does not end finished
+
+
+def test_reaping_waits_for_done_and_finalizes_only_once(server: redis.Redis, prefix: str) -> None:
+    a, b = _workers(server, prefix, "a", "b")
+    a.reap_after = 0.0
+    b.report(idle=False)
+    assert not a.reap()  # not done: nothing to reap
+    b.report(idle=True)
+    assert b.check_done()
+    assert b.close(drained=True)  # the normal way: the last close finalizes
+    assert not a.reap()  # and the lock is taken: a reaper does not finalize again
+
+
 def test_totals_add_up_over_workers(server: redis.Redis, prefix: str) -> None:
     a, b = _workers(server, prefix, "a", "b")
     a.add_totals({"pages": 3, "responses": 10}, first_error="timeout url=x")
