@@ -3,10 +3,11 @@
 A resumed crawl starts again from the home page under the same crawl id. Its frontier and its seen set are
 the crawl's captures in the catalogue: the k-th request for a URL is answered by the crawl's k-th capture of
 that URL (a retried 500 replays its retries), read back from the WARC. So the spider walks the same path again
-without a single request to the site until it reaches what was never fetched, and nothing is written twice. Only
-GET requests are answered this way; a POST (a Hanweb jpage list) is asked again, and a page the browser rendered
-is rendered (and its DOM recorded) again: its data requests are only known to a live browser, so its
-`conversion` capture answers nothing.
+without a single request to the site until it reaches what was never fetched, and nothing is written twice.
+
+Only GET requests are answered this way (the spider sends no others; a Hanweb jpage list is a GET of the data
+proxy with its range in the query). A page the browser rendered is rendered (and its DOM recorded) again: its
+data requests are only known to a live browser, so its `conversion` capture answers nothing.
 """
 
 from __future__ import annotations
