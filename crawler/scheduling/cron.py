@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import datetime, tzinfo
 
@@ -12,9 +13,12 @@ from apscheduler.triggers.cron import CronTrigger
 from crawler.errors import ConfigError
 from spiders.registry import Site
 
-# The schedule of a site without a `schedule` key: weekly (Monday 02:00), plus daily during January–March, when
-# the reports of the previous year appear (they are due by 31 January). Cron fields, local time of the server.
-DEFAULT_SCHEDULE = ("0 2 * * mon", "0 2 * 1-3 *")
+# The schedule of a site without a `schedule` key: weekly on Monday, plus daily during January–March, when the
+# reports of the previous year appear (they are due by 31 January). The time of day is the site's own, spread over
+# the night hours below by a digest of its id (stable across restarts), so that thousands of sites do not all
+# start at one minute. Cron fields, local time of the server.
+DEFAULT_DAYS = ("* * mon", "* 1-3 *")
+DEFAULT_HOURS = range(1, 6)  # 01:00–05:59
 
 FIELDS_5 = ("minute", "hour", "day", "month", "day_of_week")
 FIELDS_6 = ("second", *FIELDS_5)
@@ -23,11 +27,18 @@ DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def site_schedule(site: Site) -> tuple[str, ...]:
-    """The cron expressions of a site: its registry `schedule` (one string or a list) or DEFAULT_SCHEDULE."""
+    """The cron expressions of a site: its registry `schedule` (one string or a list) or the default."""
     value = site.overrides.get("schedule")
     if value is None:
-        return DEFAULT_SCHEDULE
+        return default_schedule(site.id)
     return (value,) if isinstance(value, str) else tuple(value)
+
+
+def default_schedule(site_id: str) -> tuple[str, ...]:
+    """DEFAULT_DAYS at the site's own minute of the night hours."""
+    spot = int.from_bytes(hashlib.sha256(site_id.encode()).digest()[:4], "big") % (len(DEFAULT_HOURS) * 60)
+    hour, minute = DEFAULT_HOURS[spot // 60], spot % 60
+    return tuple(f"{minute} {hour} {days}" for days in DEFAULT_DAYS)
 
 
 def cron_trigger(expression: str, timezone: tzinfo | None = None) -> CronTrigger:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from crawler.errors import ConfigError
-from crawler.scheduling.cron import DEFAULT_SCHEDULE, cron_trigger, next_run, site_schedule
+from crawler.scheduling.cron import cron_trigger, default_schedule, next_run, site_schedule
 from spiders.registry import Site
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -16,11 +17,21 @@ PLAIN = Site(id="helan", name="贺兰县", home_url="http://www.nxhl.gov.cn/")
 
 
 def test_default_is_daily_in_january_to_march_and_weekly_after() -> None:
-    assert site_schedule(PLAIN) == DEFAULT_SCHEDULE
-    # Wednesday 5 February 2025, 12:00: daily season, next is Thursday 02:00.
-    assert next_run(PLAIN, datetime(2025, 2, 5, 12, tzinfo=TZ), TZ) == datetime(2025, 2, 6, 2, tzinfo=TZ)
-    # Wednesday 4 June 2025: weekly, next is Monday 9 June 02:00.
-    assert next_run(PLAIN, datetime(2025, 6, 4, 12, tzinfo=TZ), TZ) == datetime(2025, 6, 9, 2, tzinfo=TZ)
+    (weekly, daily) = site_schedule(PLAIN)
+    minute, hour = (int(field) for field in weekly.split()[:2])
+    assert 1 <= hour <= 5 and (weekly, daily) == (f"{minute} {hour} * * mon", f"{minute} {hour} * 1-3 *")
+    # Wednesday 5 February 2025, 12:00: daily season, next is Thursday at the site's time.
+    at = {"hour": hour, "minute": minute, "tzinfo": TZ}
+    assert next_run(PLAIN, datetime(2025, 2, 5, 12, tzinfo=TZ), TZ) == datetime(2025, 2, 6, **at)
+    # Wednesday 4 June 2025: weekly, next is Monday 9 June.
+    assert next_run(PLAIN, datetime(2025, 6, 4, 12, tzinfo=TZ), TZ) == datetime(2025, 6, 9, **at)
+
+
+def test_default_times_are_spread_over_sites_and_stable() -> None:
+    times = [default_schedule(f"site{n}")[0] for n in range(300)]
+    assert times == [default_schedule(f"site{n}")[0] for n in range(300)]  # the same after a restart
+    # 300 minutes of night for 300 sites: spread as a random draw would be (~190 distinct), never bunched.
+    assert len(set(times)) > 150 and max(Counter(times).values()) <= 6
 
 
 def test_registry_schedule_with_seconds_and_cron_day_numbers() -> None:
