@@ -68,9 +68,8 @@ def last_runs(sessions: sessionmaker[Session]) -> dict[str, Crawl]:
 
 
 def resumable(sessions: sessionmaker[Session], site_id: str, since: datetime) -> int | None:
-    """The site's latest run if it was cut short (interrupted, or `running` with its process gone) and began
-    after ``since``: `nianbao crawl --resume` continues it under the same id. None: start a new run."""
-    recover_stale(sessions, datetime.now(since.tzinfo), site_id)
+    """The site's latest run if it was cut short (`interrupted`: stopped, or found stale by `recover_stale`) and
+    began after ``since``: `nianbao crawl --resume` continues it under the same id. None: start a new run."""
     with sessions() as s:
         latest = s.scalars(select(Crawl).where(Crawl.site_id == site_id).order_by(Crawl.id.desc()).limit(1)).first()
         if latest is None or latest.status != "interrupted" or as_utc(latest.started_at) < since:
