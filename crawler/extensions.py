@@ -14,7 +14,6 @@ from spiders.annual_reports import AnnualReports
 from storage.catalog import Catalog
 from storage.db import open_catalogue
 from storage.history import record_withdrawals
-from storage.models import Crawl
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +40,9 @@ class CrawlRecorder:
         if spider.crawl_id is not None:  # a run that goes on (crawler/run.py reopened its row)
             logger.info("crawl resumed site=%s crawl=%s home=%s", site.id, spider.crawl_id, site.home_url)
             return
-        spider.crawl_id = self.catalog.start_crawl(site.id, datetime.now(UTC))
+        # `nianbao schedule` sets NIANBAO_TRIGGER=scheduled for the crawls it starts.
         trigger = Config.from_settings(self.crawler.settings).trigger
-        if trigger != "manual":  # the row's default; `nianbao schedule` sets NIANBAO_TRIGGER=scheduled
-            with self.catalog.sessions.begin() as s:
-                s.get_one(Crawl, spider.crawl_id).trigger = trigger
+        spider.crawl_id = self.catalog.start_crawl(site.id, datetime.now(UTC), trigger)
         logger.info("crawl started site=%s crawl=%s home=%s", site.id, spider.crawl_id, site.home_url)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:

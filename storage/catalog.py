@@ -102,9 +102,12 @@ class Catalog:
             row.region_code, row.family = site.region_code, site.family
             s.add(row)
 
-    def start_crawl(self, site_id: str, now: datetime) -> int:
+    def start_crawl(self, site_id: str, now: datetime, trigger: str = "manual", owned: bool = True) -> int:
+        """Open a run; `owned`: by this process (its host and pid are recorded), else by none (distributed)."""
         with self.sessions.begin() as s:
-            crawl = Crawl(site_id=site_id, started_at=now, status="running")
+            crawl = Crawl(site_id=site_id, started_at=now, status="running", trigger=trigger)
+            if not owned:
+                crawl.pid = None
             s.add(crawl)
             s.flush()
             return crawl.id

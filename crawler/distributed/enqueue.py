@@ -17,7 +17,6 @@ from crawler.distributed.spider import WorkerSpider
 from spiders.annual_reports import AnnualReports
 from storage.catalog import Catalog
 from storage.db import open_catalogue
-from storage.models import Crawl
 
 logger = logging.getLogger(__name__)
 
@@ -37,10 +36,7 @@ def enqueue_site(config: Config, server: redis.Redis, site_ref: str) -> int:
     spider = WorkerSpider(site=site_ref, worker_id="enqueuer")
     catalog = Catalog(open_catalogue(config.database_url))
     catalog.upsert_site(spider.site)
-    crawl_id = catalog.start_crawl(spider.site.id, datetime.now(UTC))
-    with catalog.sessions.begin() as s:
-        crawl = s.get_one(Crawl, crawl_id)
-        crawl.trigger, crawl.pid = TRIGGER, None
+    crawl_id = catalog.start_crawl(spider.site.id, datetime.now(UTC), TRIGGER, owned=False)
     spider.crawl_id = crawl_id
     keys = CrawlKeys(config.redis_prefix, crawl_id)
     scheduler = Scheduler(server, persist=True, queue_key=keys.requests, queue_cls=QUEUE_CLASS,
