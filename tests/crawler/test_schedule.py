@@ -16,7 +16,7 @@ from sqlalchemy import select
 from crawler.scheduling.runs import recover_stale
 from sampleweb.server import SampleWebServer
 from storage.db import open_catalogue
-from storage.models import Crawl, Site
+from storage.models import Capture, Crawl, Site
 from tests.conftest import REPO, run_nianbao
 
 REGISTRY = ('[helan]\nname = "贺兰县"\nhome_url = "http://www.nxhl.gov.cn/"\nfamily = "hanweb"\n'
@@ -35,6 +35,12 @@ def _env(tmp_path: Path) -> dict[str, str]:
 def _crawls(tmp_path: Path) -> list[Crawl]:
     with open_catalogue(f"sqlite:///{tmp_path / 'data' / 'nianbao.db'}")() as s:
         return list(s.scalars(select(Crawl).order_by(Crawl.id)))
+
+
+def _captured(tmp_path: Path, site_id: str) -> bool:
+    with open_catalogue(f"sqlite:///{tmp_path / 'data' / 'nianbao.db'}")() as s:
+        return s.scalar(select(Capture.id).join(Crawl).where(Crawl.site_id == site_id, Crawl.status == "running")
+                        .limit(1)) is not None
 
 
 def test_schedule_runs_both_sites_never_overlapping(sampleweb: SampleWebServer, tmp_path: Path) -> None:
@@ -74,11 +80,11 @@ def test_schedule_sigterm_interrupts_running_crawl_and_skips_busy_site(sampleweb
         s.add(Crawl(site_id="helan", started_at=datetime.now(UTC), status="running"))  # host/pid: this process
     proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "schedule", "--proxy", sampleweb.proxy_url],
                             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not any(c.status == "running" and c.site_id == "huinong"
-                                                  for c in _crawls(tmp_path)):
-        time.sleep(0.3)
-    time.sleep(1)  # let Scrapy open the spider and install its signal handlers
+    # SIGTERM once the scheduled crawl has stored its first capture: Scrapy is then past start-up, its signal
+    # handlers installed, and the crawl still has most of the site ahead of it.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not _captured(tmp_path, "huinong"):
+        time.sleep(0.2)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=90)
     assert proc.returncode == 0, err[-3000:]
