@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).with_name("migrations")
 # PostgreSQL advisory lock key held while migrating (any number; the same in every nianbao process).
 MIGRATION_LOCK = 0x6E69616E62616F  # "nianbao"
+# The URLs this process has brought to the head revision: opening them again needs no migration check.
+_current: set[str] = set()
 
 
 @lru_cache(maxsize=8)
@@ -51,11 +53,14 @@ def upgrade(url: str, revision: str = "head") -> None:
     Processes that open the same catalogue at once (a scheduler's crawls, distributed workers) migrate one
     after the other: the others then find it at `revision` and do nothing.
     """
+    _current.discard(url)
     cfg = alembic_config(url)
     with _sqlite_file_lock(url), engine_for(url).begin() as conn:
         _postgresql_lock(conn)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+    if revision == "head":
+        _current.add(url)
 
 
 @contextmanager
@@ -78,6 +83,7 @@ def _postgresql_lock(conn: Connection) -> None:
 
 
 def open_catalogue(url: str) -> sessionmaker[Session]:
-    """Migrate the database to the current schema and return a session factory for it."""
-    upgrade(url)
+    """Migrate the database to the current schema (once per process) and return a session factory for it."""
+    if url not in _current:
+        upgrade(url)
     return sessionmaker(engine_for(url), expire_on_commit=False)
