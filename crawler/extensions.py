@@ -9,6 +9,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from crawler.claim import claim_site
 from crawler.config import Config
 from spiders.annual_reports import AnnualReports
 from storage.catalog import Catalog
@@ -19,7 +20,9 @@ logger = logging.getLogger(__name__)
 
 
 class CrawlRecorder:
-    """Opens a Crawl when the spider opens (giving it `crawl_id`) and closes it with status and counts."""
+    """Frames each run with its Crawl row: the spider comes with the row `crawler/claim.py` took for it
+    (`nianbao crawl`), or, run as `scrapy crawl annual_reports -a site=…`, takes it here — a site with a live run
+    is then refused with SiteBusy before anything is fetched. Closes the row with status and counts."""
 
     def __init__(self, crawler: Crawler, catalog: Catalog) -> None:
         self.crawler = crawler
@@ -29,6 +32,9 @@ class CrawlRecorder:
     def from_crawler(cls, crawler: Crawler) -> CrawlRecorder:
         config = Config.from_settings(crawler.settings)
         ext = cls(crawler, Catalog(open_catalogue(config.database_url)))
+        spider = crawler.spider  # created before the extensions (Crawler.crawl)
+        if isinstance(spider, AnnualReports) and spider.crawl_id is None:
+            spider.crawl_id = claim_site(spider.site, config, resume=False).crawl_id
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
@@ -36,14 +42,8 @@ class CrawlRecorder:
     def spider_opened(self, spider: Spider) -> None:
         assert isinstance(spider, AnnualReports)
         site = spider.site
-        self.catalog.upsert_site(site)
-        if spider.crawl_id is not None:  # a run that goes on (crawler/run.py reopened its row)
-            logger.info("crawl resumed site=%s crawl=%s home=%s", site.id, spider.crawl_id, site.home_url)
-            return
-        # `nianbao schedule` sets NIANBAO_TRIGGER=scheduled for the crawls it starts.
-        trigger = Config.from_settings(self.crawler.settings).trigger
-        spider.crawl_id = self.catalog.start_crawl(site.id, datetime.now(UTC), trigger)
-        logger.info("crawl started site=%s crawl=%s home=%s", site.id, spider.crawl_id, site.home_url)
+        logger.info("crawl %s site=%s crawl=%s home=%s", "resumed" if spider.resumed else "started", site.id,
+                    spider.crawl_id, site.home_url)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats

@@ -5,17 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
+from crawler.claim import SiteBusy, claim_site
 from crawler.config import Config
-from crawler.scheduling.runs import recover_stale, resumable, running
 from spiders.annual_reports import AnnualReports
 from spiders.registry import Site, resolve_site
-from storage.catalog import Catalog
 from storage.db import open_catalogue
 from storage.models import Crawl
 
@@ -31,32 +29,6 @@ class CrawlResult:
     status: str  # a crawl's status, or `skipped` (with `note`) when the site was not crawled
     config: Config
     note: str = ""
-
-
-class SiteBusy(Exception):
-    """The site has a live run already (this host or another): one run per site at a time."""
-
-
-def claim_site(site: Site, config: Config, resume: bool) -> int | None:
-    """Before a run of `site`: refuse if another run of it is live; with `resume`, take over the site's last
-    run if it was cut short (the crawl id to go on with); else None, and a new run starts."""
-    sessions = open_catalogue(config.database_url)
-    recover_stale(sessions, datetime.now(UTC), site.id)
-    busy = running(sessions, site.id)
-    if busy:
-        raise SiteBusy(f"site {site.id} is being crawled (crawl {busy[0].id}, pid {busy[0].pid} on {busy[0].host}); "
-                       f"try again when it ends (`nianbao status`)")
-    if not resume:
-        return None
-    crawl_id = resumable(sessions, site.id, datetime.now(UTC) - timedelta(hours=config.resume_max_age_hours))
-    if crawl_id is None:
-        logger.info("resume site=%s: no interrupted run in the last %sh, starting a new one",
-                    site.id, config.resume_max_age_hours)
-        return None
-    if not Catalog(sessions).reopen_crawl(crawl_id):
-        raise SiteBusy(f"site {site.id}: crawl {crawl_id} was resumed by another process just now")
-    logger.info("resume site=%s crawl=%s", site.id, crawl_id)
-    return crawl_id
 
 
 def _settings(proxy: str) -> Settings:
@@ -114,13 +86,13 @@ def run_crawls(site_refs: Sequence[str], proxy: str = "",
     skipped = {}
     for site, ref in zip(sites, site_refs, strict=True):
         try:
-            crawl_id = claim_site(site, config, resume)
+            claim = claim_site(site, config, resume)
         except SiteBusy as exc:
             logger.warning("crawl skipped site=%s reason=%s", site.id, exc)
             skipped[site.id] = CrawlResult(site, None, "skipped", config, note=str(exc))
             continue
         crawler = process.create_crawler(AnnualReports)
-        process.crawl(crawler, site=ref, crawl_id=crawl_id, resume=crawl_id is not None)
+        process.crawl(crawler, site=ref, crawl_id=claim.crawl_id, resume=claim.resumed)
         crawlers.append((site, crawler))
     if not crawlers:
         return list(skipped.values())

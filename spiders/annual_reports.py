@@ -47,7 +47,7 @@ class AnnualReports(scrapy.Spider):
         self.site: Site = resolve_site(site)
         self.scope = SiteScope.for_site(self.site)
         self.allowed_domains = self.scope.domains
-        # The run's row: given when an existing run goes on (crawler/run.py), else opened by CrawlRecorder.
+        # The run's row, taken by crawler/claim.py (by `nianbao crawl`, or by CrawlRecorder under `scrapy crawl`).
         self.crawl_id: int | None = int(crawl_id) if crawl_id else None
         # A resumed run answers what it captured before from the archive (crawler/resume.py).
         self.resumed = bool(resume) and resume != "0" and self.crawl_id is not None

@@ -19,6 +19,10 @@ from storage.models import Capture, Crawl, Document, Payload, Site
 HTTP_RECORD_TYPES = ("response", "revisit")
 
 
+class RunConflict(Exception):
+    """A run of the site is `running` already: the catalogue holds one running run per site."""
+
+
 @dataclass(frozen=True)
 class SiteRow:
     """What the catalogue keeps of a registry site."""
@@ -96,30 +100,58 @@ class Catalog:
         self.sessions = sessions
 
     def upsert_site(self, site: SiteRow) -> None:
-        with self.sessions.begin() as s:
-            row = s.get(Site, site.id) or Site(id=site.id)
-            row.name, row.home_url = site.name, site.home_url
-            row.region_code, row.family = site.region_code, site.family
-            s.add(row)
+        """Insert or update the site's row. Of processes inserting one new site at once, all but one find the
+        row inserted meanwhile (integrity error) and update it instead."""
+        for last_try in (False, True):
+            try:
+                with self.sessions.begin() as s:
+                    row = s.get(Site, site.id) or Site(id=site.id)
+                    row.name, row.home_url = site.name, site.home_url
+                    row.region_code, row.family = site.region_code, site.family
+                    s.add(row)
+                return
+            except IntegrityError:
+                if last_try:
+                    raise
 
     def start_crawl(self, site_id: str, now: datetime, trigger: str = "manual", owned: bool = True) -> int:
-        """Open a run; `owned`: by this process (its host and pid are recorded), else by none (distributed)."""
-        with self.sessions.begin() as s:
-            crawl = Crawl(site_id=site_id, started_at=now, status="running", trigger=trigger)
-            if not owned:
-                crawl.pid = None
-            s.add(crawl)
-            s.flush()
-            return crawl.id
+        """Open a run; `owned`: by this process (its host and pid are recorded), else by none (distributed).
+
+        Raises RunConflict if the site has a `running` row already (one per site: migration 0004)."""
+        try:
+            with self.sessions.begin() as s:
+                crawl = Crawl(site_id=site_id, started_at=now, status="running", trigger=trigger)
+                if not owned:
+                    crawl.pid = None
+                s.add(crawl)
+                s.flush()
+                return crawl.id
+        except IntegrityError as exc:
+            if self._running(site_id=site_id):
+                raise RunConflict(site_id) from exc
+            raise
 
     def reopen_crawl(self, crawl_id: int) -> bool:
-        """Take an interrupted run over for this process (status `running` again); False if another took it."""
-        with self.sessions.begin() as s:
-            taken: CursorResult[Any] = s.execute(  # type: ignore[assignment]
-                update(Crawl).where(Crawl.id == crawl_id, Crawl.status == "interrupted")
-                .values(status="running", finished_at=None, close_reason=None, host=socket.gethostname(),
-                        pid=os.getpid()))
-            return bool(taken.rowcount)
+        """Take an interrupted run over for this process (status `running` again); False if another took it.
+
+        Raises RunConflict if another run of the site is `running` meanwhile."""
+        try:
+            with self.sessions.begin() as s:
+                taken: CursorResult[Any] = s.execute(  # type: ignore[assignment]
+                    update(Crawl).where(Crawl.id == crawl_id, Crawl.status == "interrupted")
+                    .values(status="running", finished_at=None, close_reason=None, host=socket.gethostname(),
+                            pid=os.getpid()))
+                return bool(taken.rowcount)
+        except IntegrityError as exc:
+            with self.sessions() as s:
+                site_id = s.get_one(Crawl, crawl_id).site_id
+            if self._running(site_id=site_id):
+                raise RunConflict(site_id) from exc
+            raise
+
+    def _running(self, site_id: str) -> bool:
+        with self.sessions() as s:
+            return s.scalar(select(Crawl.id).where(Crawl.site_id == site_id, Crawl.status == "running")) is not None
 
     def finish_crawl(self, crawl_id: int, now: datetime, status: str, reason: str, counts: dict[str, int]) -> None:
         with self.sessions.begin() as s:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -45,6 +46,10 @@ class Crawl(Base):
     """One run over one site."""
 
     __tablename__ = "crawls"
+    # One `running` row per site at most (migration 0004): the database, not a read-then-insert, decides which
+    # of two runs started at once goes ahead.
+    __table_args__ = (Index("uq_crawls_one_running_per_site", "site_id", unique=True,
+                            sqlite_where=text("status = 'running'"), postgresql_where=text("status = 'running'")),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -53,6 +53,7 @@ def run_distributed(args: argparse.Namespace) -> int:
     from crawler.distributed.enqueue import enqueue_site
     from crawler.distributed.keys import redis_client, require_postgresql
     from spiders.registry import load_registry
+    from storage.catalog import RunConflict
 
     if args.resume:
         print("nianbao crawl: --resume and --distributed do not go together", file=sys.stderr)
@@ -60,8 +61,13 @@ def run_distributed(args: argparse.Namespace) -> int:
     config = Config.load()
     require_postgresql(config)
     server = redis_client(config)
+    status = 0
     for site_ref in list(load_registry()) if args.all else [args.site]:
-        print(f"enqueued site={site_ref} crawl={enqueue_site(config, server, site_ref)}")
+        try:
+            print(f"enqueued site={site_ref} crawl={enqueue_site(config, server, site_ref)}")
+        except RunConflict:
+            print(f"skipped site={site_ref} reason=a run of the site is going on (`nianbao status`)")
+            status = 1
     if args.proxy:
         print("note: --proxy is a worker setting here; give it to `nianbao worker`", file=sys.stderr)
-    return 0
+    return status

@@ -106,14 +106,12 @@ def test_stale_running_rows_are_interrupted_live_ones_kept(database_url: str) ->
     sessions = open_catalogue(database_url)
     now = datetime.now(UTC)
     host = socket.gethostname()
+    owners = {"dead": (host, _dead_pid()), "live": (host, os.getpid()), "elsewhere": ("elsewhere", _dead_pid()),
+              "unknown": (None, None)}
     with sessions.begin() as s:
-        s.add(Site(id="helan", name="贺兰县", home_url="http://www.nxhl.gov.cn/"))
+        s.add_all(Site(id=site, name=site, home_url=f"http://www.{site}.gov.cn/") for site in owners)
         s.flush()
-        rows = [Crawl(site_id="helan", started_at=now - timedelta(hours=1), status="running", host=host,
-                      pid=_dead_pid()),
-                Crawl(site_id="helan", started_at=now, status="running", host=host, pid=os.getpid()),
-                Crawl(site_id="helan", started_at=now, status="running", host="elsewhere", pid=_dead_pid()),
-                Crawl(site_id="helan", started_at=now, status="running", host=None, pid=None)]
+        rows = [Crawl(site_id=site, started_at=now, status="running", host=h, pid=p) for site, (h, p) in owners.items()]
         s.add_all(rows)
         s.flush()
         ids = [r.id for r in rows]

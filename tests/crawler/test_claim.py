@@ -1,0 +1,116 @@
+"""One run per site at a time, decided by the database: processes that start one site at once, and the
+migration that brings an older catalogue under that rule."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from crawler.claim import SiteBusy, claim_site
+from crawler.config import Config
+from spiders.registry import resolve_site
+from storage.catalog import Catalog, RunConflict
+from storage.db import engine_for, open_catalogue, upgrade
+from storage.models import Crawl, Site
+from tests.conftest import REPO
+
+# Each process says it is ready (a file of its own), then claims the site as soon as the test says go.
+CLAIM = """
+import json, os, pathlib, sys, time
+from crawler.claim import SiteBusy, claim_site
+from crawler.config import Config
+from spiders.registry import resolve_site
+from storage.db import open_catalogue
+config = Config.load()
+site = resolve_site("pingluo")
+open_catalogue(config.database_url)  # migrated and connected now, so that the claims below really race
+pathlib.Path(sys.argv[2]).touch()
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.002)
+try:
+    print(json.dumps({"crawl": claim_site(site, config, resume=False).crawl_id}))
+except SiteBusy as exc:
+    print(json.dumps({"busy": str(exc)}))
+"""
+
+
+def _config(database_url: str) -> Config:
+    return Config.from_settings({"NIANBAO_DATABASE_URL": database_url})
+
+
+def test_processes_starting_one_site_at_once_one_goes_ahead(database_url: str, tmp_path: Path) -> None:
+    open_catalogue(database_url)  # migrated before the race: the race is about the run, not the schema
+    go = tmp_path / "go"
+    env = {**os.environ, "NIANBAO_DATABASE_URL": database_url, "NIANBAO_HOME": str(tmp_path / "data")}
+    ready = [tmp_path / f"ready{n}" for n in range(6)]
+    procs = [subprocess.Popen([sys.executable, "-c", CLAIM, str(go), str(r)], cwd=REPO, env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for r in ready]
+    deadline = time.monotonic() + 60
+    while not all(r.exists() for r in ready) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    go.touch()
+    outcomes = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err[-2000:]
+        outcomes.append(json.loads(out.strip().splitlines()[-1]))
+    claimed = [o["crawl"] for o in outcomes if "crawl" in o]
+    assert len(claimed) == 1, outcomes
+    assert all("pingluo" in o["busy"] for o in outcomes if "busy" in o)
+    with open_catalogue(database_url)() as s:
+        rows = s.scalars(sa.select(Crawl).where(Crawl.site_id == "pingluo")).all()
+    # The losers wrote nothing; the winner's row is the only one, and it is running.
+    assert [(r.id, r.status) for r in rows] == [(claimed[0], "running")]
+
+
+def test_a_second_running_row_is_refused_by_the_catalogue(database_url: str) -> None:
+    catalog = Catalog(open_catalogue(database_url))
+    catalog.upsert_site(resolve_site("pingluo"))
+    first = catalog.start_crawl("pingluo", datetime.now(UTC))
+    with pytest.raises(RunConflict):
+        catalog.start_crawl("pingluo", datetime.now(UTC), owned=False)
+    catalog.finish_crawl(first, datetime.now(UTC), "interrupted", "shutdown", {})
+    second = catalog.start_crawl("pingluo", datetime.now(UTC))
+    # The interrupted run cannot be reopened while the new one runs.
+    with pytest.raises(RunConflict):
+        catalog.reopen_crawl(first)
+    assert second > first
+
+
+def test_claim_refuses_a_site_with_a_live_run_and_reopens_an_interrupted_one(database_url: str) -> None:
+    config, site = _config(database_url), resolve_site("pingluo")
+    first = claim_site(site, config, resume=True)
+    assert first.resumed is False
+    with pytest.raises(SiteBusy, match="pingluo is being crawled"):
+        claim_site(site, config, resume=True)
+    Catalog(open_catalogue(database_url)).finish_crawl(first.crawl_id, datetime.now(UTC), "interrupted", "shutdown", {})
+    again = claim_site(site, config, resume=True)
+    assert (again.crawl_id, again.resumed) == (first.crawl_id, True)
+
+
+def test_migration_0004_keeps_the_latest_running_row_of_a_site(database_url: str) -> None:
+    upgrade(database_url, "0003")
+    t0 = datetime(2026, 1, 5, tzinfo=UTC)
+    with engine_for(database_url).begin() as conn:
+        conn.execute(sa.insert(Site.__table__), [{"id": "pingluo", "name": "平罗县", "home_url": "http://x/"},
+                                                 {"id": "helan", "name": "贺兰县", "home_url": "http://y/"}])
+        conn.execute(sa.insert(Crawl.__table__), [
+            {"id": i, "site_id": site, "started_at": t0, "status": status, "trigger": "manual", "pages": 0,
+             "attachments": 0, "bytes": 0, "errors": 0}
+            for i, site, status in [(1, "pingluo", "running"), (2, "pingluo", "finished"), (3, "pingluo", "running"),
+                                    (4, "helan", "running")]])
+    sessions = open_catalogue(database_url)  # upgrades to head
+    with sessions() as s:
+        rows = {c.id: (c.status, c.close_reason) for c in s.scalars(sa.select(Crawl))}
+    assert rows[1][0] == "interrupted" and "0004" in (rows[1][1] or "")
+    assert [rows[i][0] for i in (2, 3, 4)] == ["finished", "running", "running"]
+    with pytest.raises(RunConflict):
+        Catalog(sessions).start_crawl("helan", datetime.now(UTC))
