@@ -33,6 +33,7 @@ class Config:
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_prefix: str = "nianbao:"
     worker_id: str = ""
+    worker_stale_after: float = 300.0
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any] | Any) -> Config:
@@ -60,6 +61,7 @@ class Config:
             redis_url=settings.get("NIANBAO_REDIS_URL") or "redis://127.0.0.1:6379/0",
             redis_prefix=_default(settings.get("NIANBAO_REDIS_PREFIX"), "nianbao:"),
             worker_id=settings.get("NIANBAO_WORKER_ID") or f"{socket.gethostname()}-{os.getpid()}",
+            worker_stale_after=float(settings.get("NIANBAO_WORKER_STALE_AFTER") or 300),
         )
 
     @classmethod
@@ -90,6 +92,7 @@ class Config:
             "NIANBAO_REDIS_URL": self.redis_url,
             "NIANBAO_REDIS_PREFIX": self.redis_prefix,
             "NIANBAO_WORKER_ID": self.worker_id,
+            "NIANBAO_WORKER_STALE_AFTER": self.worker_stale_after,
         }
 
 

@@ -50,6 +50,10 @@ NIANBAO_RESUME_MAX_AGE = float(os.environ.get("NIANBAO_RESUME_MAX_AGE", "168"))
 NIANBAO_REDIS_URL = os.environ.get("NIANBAO_REDIS_URL", "redis://127.0.0.1:6379/0")
 NIANBAO_REDIS_PREFIX = os.environ.get("NIANBAO_REDIS_PREFIX", "nianbao:")
 NIANBAO_WORKER_ID = os.environ.get("NIANBAO_WORKER_ID", "")
+# Seconds a busy worker may stay silent before the others take it for dead and put the requests it held back in
+# the queue (crawler/distributed/coordination.py). Workers report every min(5, this / 4) seconds; one whose reactor
+# blocks longer than this mid-crawl is taken for dead while alive, and its requests are done twice.
+NIANBAO_WORKER_STALE_AFTER = float(os.environ.get("NIANBAO_WORKER_STALE_AFTER", "300"))
 
 # --- politeness ------------------------------------------------------------------------------------
 USER_AGENT = "nianbao/0.1 (+archive of government information-disclosure annual reports)"
