@@ -54,6 +54,7 @@ def finalize_crawl(config: Config, server: redis.Redis, keys: CrawlKeys, site: S
 def forget_crawl(server: redis.Redis, keys: CrawlKeys) -> None:
     """Drop the crawl's queue, duplicate filter and state from Redis, and from the active crawls."""
     pipe = server.pipeline()
-    pipe.delete(*keys.all(), *server.scan_iter(match=f"{keys.robots}:lease:*"))
+    pipe.delete(*keys.all(), *server.scan_iter(match=f"{keys.robots}:lease:*"),
+                *server.scan_iter(match=f"{keys.inflight_prefix}*"))
     pipe.hdel(active_crawls_key(keys.prefix), str(keys.crawl_id))
     pipe.execute()

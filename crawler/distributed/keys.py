@@ -66,6 +66,16 @@ class CrawlKeys:
         """Hash host → robots.txt body as the first worker fetched it (crawler/distributed/robots.py)."""
         return self._key("robots")
 
+    def inflight(self, worker_id: str) -> str:
+        """Sorted set of the requests `worker_id` popped and is not done with yet (member: the request as queued,
+        score: its queue score), so that a dead worker's requests can go back to the queue."""
+        return self.inflight_prefix + worker_id
+
+    @property
+    def inflight_prefix(self) -> str:
+        """The in-flight keys of the crawl's workers are this prefix plus the worker id."""
+        return self._key("inflight:")
+
     def all(self) -> list[str]:
         return [self.requests, self.dupefilter, self.workers, self.done, self.members, self.drained, self.totals,
                 self.robots]

@@ -12,11 +12,18 @@ from crawler.distributed.coordination import CrawlCoordination
 from crawler.distributed.keys import CrawlKeys
 from crawler.distributed.spider import WorkerSpider
 
+# request.meta key: the request as it was popped (bytes), i.e. its entry in this worker's in-flight set, so that
+# the worker can remove it once its engine is done with the request (crawler/distributed/extension.py).
+POPPED = "nianbao_popped"
+
 
 class CrawlQueue(PriorityQueue):  # type: ignore[misc]  # scrapy-redis has no type hints
-    """scrapy-redis's PriorityQueue (sorted set, push unchanged) whose pop also marks this worker busy.
+    """scrapy-redis's PriorityQueue (sorted set) whose pop also marks this worker busy and notes the request in
+    its in-flight set (crawler/distributed/coordination.py); the popped bytes travel in ``meta[POPPED]``.
 
-    The spider must carry its `crawl_id` (crawler/distributed/spider.py) before the scheduler opens.
+    A request derived from a popped one (a redirect hop, a retry, a link followed with the page's meta) is pushed
+    without that key: it is a queue entry of its own. The spider must carry its `crawl_id`
+    (crawler/distributed/spider.py) before the scheduler opens.
     """
 
     def __init__(self, server: Any, spider: Spider, key: str, serializer: Any = None) -> None:
@@ -24,8 +31,17 @@ class CrawlQueue(PriorityQueue):  # type: ignore[misc]  # scrapy-redis has no ty
         assert isinstance(spider, WorkerSpider) and spider.crawl_id is not None
         config = Config.from_settings(spider.settings)
         keys = CrawlKeys(config.redis_prefix, spider.crawl_id)
-        self.coordination = CrawlCoordination(server, keys, config.worker_id)
+        self.coordination = CrawlCoordination(server, keys, config.worker_id, stale_after=config.worker_stale_after)
 
     def pop(self, timeout: int = 0) -> Request | None:
         data = self.coordination.pop()
-        return self._decode_request(data) if data is not None else None
+        if data is None:
+            return None
+        request: Request = self._decode_request(data)
+        request.meta[POPPED] = data
+        return request
+
+    def _encode_request(self, request: Request) -> Any:
+        if POPPED in request.meta:
+            request = request.replace(meta={k: v for k, v in request.meta.items() if k != POPPED})
+        return super()._encode_request(request)

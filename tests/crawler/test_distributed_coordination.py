@@ -8,10 +8,14 @@ from collections.abc import Iterator
 
 import pytest
 import redis
+from scrapy import Request
+from scrapy.settings import Settings
 
 from crawler.distributed.coordination import CrawlCoordination
 from crawler.distributed.keys import CrawlKeys
 from crawler.distributed.politeness import HostSlots
+from crawler.distributed.queue import POPPED, CrawlQueue
+from crawler.distributed.spider import WorkerSpider
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -86,17 +90,101 @@ def test_done_is_for_good(server: redis.Redis, prefix: str) -> None:
     assert b.check_done() and a.is_done()
 
 
-def test_a_silent_worker_is_taken_for_dead(server: redis.Redis, prefix: str) -> None:
+def test_a_pop_notes_the_request_with_its_score_in_the_poppers_in_flight_set(server: redis.Redis, prefix: str) -> None:
+    a, b = _workers(server, prefix, "a", "b")
+    server.zadd(a.keys.requests, {"report": -10, "list-2": 0})
+    assert a.pop() == b"report"  # highest priority (lowest score) first
+    assert b.pop() == b"list-2"
+    assert a.in_flight() == {b"report": -10.0}
+    assert b.in_flight() == {b"list-2": 0.0}
+    assert server.zcard(a.keys.requests) == 0
+
+
+def test_a_request_done_with_leaves_the_in_flight_set(server: redis.Redis, prefix: str) -> None:
+    (a,) = _workers(server, prefix, "a")
+    _push(server, a.keys, "home", "column")
+    first, second = a.pop(), a.pop()
+    assert first is not None and second is not None
+    a.done_with(first)
+    assert a.in_flight() == {second: 0.0}
+    assert a.report(idle=False) == 0 and a.in_flight() == {second: 0.0}  # busy reports leave it alone
+    a.done_with(second)
+    assert a.in_flight() == {}
+    assert a.report(idle=True) == 0  # nothing was left over
+
+
+def test_an_idle_report_empties_the_in_flight_set(server: redis.Redis, prefix: str) -> None:
+    (a,) = _workers(server, prefix, "a")
+    _push(server, a.keys, "home", "column")
+    a.pop()
+    a.pop()
+    assert a.report(idle=True) == 2  # an engine with nothing in flight holds nothing: the two ends were missed
+    assert a.in_flight() == {}
+    assert a.pop() is None and a.in_flight() == {}
+
+
+def test_a_silent_busy_worker_gives_its_requests_back_with_their_scores(server: redis.Redis, prefix: str) -> None:
+    a, b, c = _workers(server, prefix, "a", "b", "c", stale_after=0.3)
+    server.zadd(a.keys.requests, {"report": -10, "list-2": 0, "attachment": 5})
+    assert a.pop() == b"report" and a.pop() == b"list-2"
+    time.sleep(0.4)  # a died (SIGKILL) holding two requests: its last report grows old
+    assert b.pop() == b"attachment"  # b is busy and alive
+    assert c.requeue_lost() == {"a": 2}
+    assert dict(server.zrange(a.keys.requests, 0, -1, withscores=True)) == {b"report": -10.0, b"list-2": 0.0}
+    assert a.in_flight() == {}
+    assert b.in_flight() == {b"attachment": 5.0}  # a live worker's requests stay where they are
+    assert set(server.hkeys(a.keys.workers)) == {b"b"}  # a left the crawl, b is still in it
+    assert c.requeue_lost() == {}  # once
+    assert c.totals() == {"requeued": "2"}  # counted, and no close reason: nothing was lost
+    assert c.pop() == b"report"  # the requests are done again, by whoever pops them
+
+
+def test_done_waits_until_a_dead_workers_requests_are_requeued_and_done_again(
+        server: redis.Redis, prefix: str) -> None:
     a, b = _workers(server, prefix, "a", "b", stale_after=0.3)
     _push(server, a.keys, "article")
     assert a.pop() == b"article"
     b.report(idle=True)
-    assert not b.check_done()
+    assert not b.check_done()  # a is alive and holds a request
     time.sleep(0.4)
+    b.report(idle=True)
+    assert not b.check_done()  # a is dead: its request went back to the queue in the same step
+    assert server.zrange(a.keys.requests, 0, -1) == [b"article"]
+    assert b.pop() == b"article"
+    assert not b.check_done()
+    b.done_with(b"article")
     b.report(idle=True)
     assert b.check_done()
     assert server.smembers(a.keys.members) == {b"b"}  # a is not waited for at close either
-    assert b.totals()["reason"].startswith("worker_lost: a ")  # what a held is lost: the crawl is not complete
+    assert "reason" not in b.totals() and b.totals()["requeued"] == "1"  # the crawl can end finished
+
+
+def test_a_silent_idle_worker_holds_nothing_and_is_only_ignored(server: redis.Redis, prefix: str) -> None:
+    a, b = _workers(server, prefix, "a", "b", stale_after=0.3)
+    a.report(idle=True)
+    time.sleep(0.4)
+    b.report(idle=True)
+    assert b.requeue_lost() == {}
+    assert b.check_done()
+    assert server.smembers(a.keys.members) == {b"b"}
+
+
+def test_a_popped_request_carries_its_queue_entry_and_what_derives_from_it_is_queued_without(
+        server: redis.Redis, prefix: str) -> None:
+    spider = WorkerSpider(site="pingluo", crawl_id=7, worker_id="a")
+    spider.settings = Settings({"NIANBAO_REDIS_PREFIX": prefix, "NIANBAO_WORKER_ID": "a"})
+    keys = CrawlKeys(prefix, 7)
+    queue = CrawlQueue(server, spider, keys.requests)
+    queue.push(Request("http://www.pingluo.gov.cn/", priority=3))
+    request = queue.pop()
+    assert request is not None and request.priority == 3
+    assert queue.coordination.in_flight() == {request.meta[POPPED]: -3.0}  # the entry, as popped, with its score
+    queue.push(request.replace(url="http://www.pingluo.gov.cn/xxgk/"))  # e.g. a redirect hop: meta is copied
+    redirected = queue.pop()
+    assert redirected is not None and redirected.url == "http://www.pingluo.gov.cn/xxgk/"
+    assert redirected.meta[POPPED] != request.meta[POPPED]
+    assert POPPED not in queue._decode_request(redirected.meta[POPPED]).meta  # not nested in the queued bytes
+    assert set(queue.coordination.in_flight()) == {request.meta[POPPED], redirected.meta[POPPED]}
 
 
 def test_exactly_one_worker_finalizes_after_every_member_drained(server: redis.Redis, prefix: str) -> None:
@@ -120,9 +208,14 @@ def test_a_member_that_leaves_does_not_hold_the_crawl_up(server: redis.Redis, pr
 
 def test_a_worker_leaving_before_done_is_no_longer_waited_for(server: redis.Redis, prefix: str) -> None:
     a, b = _workers(server, prefix, "a", "b")
-    _push(server, a.keys, "home")
+    server.zadd(a.keys.requests, {"home": -3})
     assert b.pop() == b"home"
-    assert not b.close(drained=False)  # stopped while busy: its request is lost, its state removed
+    assert not b.close(drained=False)  # stopped while busy: its state removed, what it held back in the queue
+    assert server.zrange(a.keys.requests, 0, -1, withscores=True) == [(b"home", -3.0)]
+    assert b.in_flight() == {}
+    a.report(idle=True)
+    assert not a.check_done()
+    assert a.pop() == b"home"
     a.report(idle=True)
     assert a.check_done()
     assert a.close(drained=True)
