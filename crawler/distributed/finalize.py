@@ -6,8 +6,11 @@ import logging
 from datetime import UTC, datetime
 
 import redis
+from sqlalchemy.orm import Session, sessionmaker
 
 from archive.cdxj import merge_indexes
+from archive.repair import repair_open_files
+from crawler.commands.reparse import parse_payloads
 from crawler.config import Config
 from crawler.distributed.coordination import CrawlCoordination
 from crawler.distributed.keys import CrawlKeys, active_crawls_key
@@ -17,7 +20,8 @@ from spiders.registry import Site
 from storage.catalog import Catalog
 from storage.db import open_catalogue
 from storage.models import Crawl
-from storage.reports import assemble_reports
+from storage.reparse import payloads_to_parse
+from storage.reports import assemble_reports, store_outcome
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +33,10 @@ def finalize_crawl(config: Config, server: redis.Redis, keys: CrawlKeys, site: S
 
     Called by the one worker that took the finalizer lock (crawler/distributed/coordination.py); a row that is
     no longer `running` (finalized already, or closed by hand) is left alone. Returns the crawl's status.
+
+    A worker that died mid-crawl (its requests were requeued) left its last WARC file open and the documents it
+    stored unparsed: the file is repaired as after a standalone crash (every record the catalogue points to is
+    whole: a record is fsynced before its capture is recorded), and those documents are parsed first.
     """
     sessions = open_catalogue(config.database_url)
     with sessions() as s:
@@ -39,6 +47,9 @@ def finalize_crawl(config: Config, server: redis.Redis, keys: CrawlKeys, site: S
         forget_crawl(server, keys)
         return None
     totals = CrawlCoordination(server, keys, "finalizer").totals()
+    for path in repair_open_files(config.warc_dir):  # only files no live writer holds (flock)
+        logger.warning("event=warc_repaired_at_finalize crawl=%s file=%s", keys.crawl_id, path.name)
+    parse_left_over(config, sessions, site, keys.crawl_id)
     versions = assemble_reports(sessions, site, keys.crawl_id, PARSER_VERSION, datetime.now(UTC))
     status, reason = crawl_status(totals.get("reason", "finished"), int(totals.get("responses", 0)),
                                   totals.get("first_error", ""))
@@ -46,9 +57,21 @@ def finalize_crawl(config: Config, server: redis.Redis, keys: CrawlKeys, site: S
                 {name: int(totals.get(name, 0)) for name in COUNTS})
     merge_indexes(config.warc_dir)
     forget_crawl(server, keys)
-    logger.info("distributed crawl finalized site=%s crawl=%s status=%s report_versions=%d",
-                site.id, keys.crawl_id, status, len(versions))
+    logger.info("distributed crawl finalized site=%s crawl=%s status=%s report_versions=%d requeued=%s",
+                site.id, keys.crawl_id, status, len(versions), totals.get("requeued", 0))
     return status
+
+
+def parse_left_over(config: Config, sessions: sessionmaker[Session], site: Site, crawl_id: int) -> int:
+    """Parse the site's payloads no parse is stored for (those of a worker that died before it drained)."""
+    todo = payloads_to_parse(sessions, site.id, PARSER_VERSION)
+    if not todo:
+        return 0
+    logger.warning("distributed crawl parses what a lost worker left crawl=%s payloads=%d", crawl_id, len(todo))
+    now = datetime.now(UTC)
+    for outcome in parse_payloads(config, todo, PARSER_VERSION):
+        store_outcome(sessions, outcome, now)
+    return len(todo)
 
 
 def forget_crawl(server: redis.Redis, keys: CrawlKeys) -> None:

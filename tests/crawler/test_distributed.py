@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -12,7 +13,7 @@ import urllib.request
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,6 +24,7 @@ import redis
 from sqlalchemy import func, select
 
 from archive.cdxj import MERGED_INDEX
+from crawler.distributed.keys import CrawlKeys
 from sampleweb.server import SampleWebServer
 from sampleweb.truth import expected_reports
 from storage.catalog import CaptureRow, Catalog, SiteRow
@@ -51,11 +53,12 @@ def redis_prefix() -> Iterator[str]:
     server.close()
 
 
-def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """`nianbao <args>` as a child process, output to `log`."""
+def _start(args: list[str], env: dict[str, str], log: Path, *, own_group: bool = False) -> subprocess.Popen[bytes]:
+    """`nianbao <args>` as a child process, output to `log`; `own_group`: in a process group of its own (with its
+    parse workers), so that it can be killed as a machine dies."""
     with open(log, "wb") as out:
         return subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=REPO, env={**os.environ, **env},
-                                stdout=out, stderr=subprocess.STDOUT)
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=own_group)
 
 
 def _wait(procs: list[subprocess.Popen[bytes]], logs: list[Path], timeout: float = 120) -> None:
@@ -166,6 +169,93 @@ def test_two_workers_archive_every_report_once_as_one_worker_would(
         server = redis.Redis.from_url(REDIS_URL)
         assert not server.hgetall(f"{redis_prefix}crawls")
         assert not list(server.scan_iter(match=f"{redis_prefix}crawl:*:requests"))
+
+
+def _captures_by(db_url: str, worker: str) -> int:
+    """How many captures the catalogue holds in `worker`'s WARC files."""
+    with open_catalogue(db_url)() as s:
+        return int(s.scalar(select(func.count()).select_from(Capture)
+                            .where(Capture.warc_file.like(f"nianbao-%-{worker}-%"))) or 0)
+
+
+def _kill_holding_requests(proc: subprocess.Popen[bytes], db_url: str, server: redis.Redis, keys: CrawlKeys,
+                           worker: str, captures: int) -> int:
+    """SIGKILL the worker (its process group) once it has recorded `captures` captures, at a moment it holds
+    requests (it is stopped first, so that its in-flight set cannot change while it is looked at); return how many
+    it held."""
+    deadline = time.monotonic() + 60
+    while True:
+        assert proc.poll() is None, "the worker ended before it could be killed"
+        assert time.monotonic() < deadline, f"{worker} did not record {captures} captures while busy within 60 s"
+        if _captures_by(db_url, worker) >= captures:
+            proc.send_signal(signal.SIGSTOP)
+            held = server.zcard(keys.inflight(worker))
+            if held:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                return int(held)
+            proc.send_signal(signal.SIGCONT)
+        time.sleep(0.02)
+
+
+def test_a_worker_killed_mid_crawl_loses_nothing(sampleweb: SampleWebServer, tmp_path: Path,
+                                                 redis_prefix: str) -> None:
+    sampleweb.render("pingluo")
+    with ExitStack() as stack:
+        dist_db, single_db = stack.enter_context(postgres_schema()), stack.enter_context(postgres_schema())
+        dist_home, single_home = tmp_path / "distributed", tmp_path / "single"
+        dist_home.mkdir()
+        single_home.mkdir()
+        dist_env = {**_env(dist_home, dist_db, sampleweb.proxy_url, redis_prefix), "NIANBAO_WORKER_STALE_AFTER": "6"}
+        single_env = _env(single_home, single_db, sampleweb.proxy_url)
+        single_log = single_home / "pingluo.log"
+        single = _start(["crawl", "pingluo"], single_env, single_log)  # the uninterrupted crawl, meanwhile
+        out = run_nianbao(["crawl", "pingluo", "--distributed"], dist_env)
+        assert out.returncode == 0, out.stderr[-3000:]
+        server = stack.enter_context(redis.Redis.from_url(REDIS_URL))
+        (crawl_id,) = (int(c) for c in server.hkeys(f"{redis_prefix}crawls"))
+        keys = CrawlKeys(redis_prefix, crawl_id)
+        logs = {w: dist_home / f"{w}.log" for w in ("w1", "w2")}
+        workers = {w: _start(["worker", "--burst", "--poll", "0.5"], {**dist_env, "NIANBAO_WORKER_ID": w}, log,
+                             own_group=True) for w, log in logs.items()}
+        try:
+            held = _kill_holding_requests(workers["w1"], dist_db, server, keys, "w1", captures=5)
+            _wait([workers["w2"]], [logs["w2"]], timeout=90)
+        finally:
+            for proc in workers.values():
+                with suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+        _wait([single], [single_log])
+
+        with open_catalogue(dist_db)() as s:
+            crawl = s.get_one(Crawl, crawl_id)
+        assert (crawl.status, crawl.trigger) == ("finished", "distributed"), crawl.reason
+        w2_log = logs["w2"].read_text(errors="replace")
+        assert f"worker taken for dead crawl={crawl_id} worker=w1 " in w2_log
+        assert f"requeued={held}" in w2_log  # what w1 held when it died, and nothing else
+        assert "worker idle with requests still in flight" not in w2_log  # each request's end was seen
+
+        # The same URLs archived and the same reports found as by the uninterrupted crawl.
+        captures = _captures(dist_db)
+        assert {url for url, _, _ in captures} == {url for url, _, _ in _captures(single_db)}
+        assert {name.split("-")[2] for _, _, name in captures} == {"w1", "w2"}
+        ok_urls = {url for url, status, _ in captures if status == 200}
+        for report in expected_reports("pingluo"):
+            for url in (report.page_url, *report.attachment_urls):
+                assert url in ok_urls, f"{url} not archived"
+        dist_reports = _reports(dist_env)
+        assert dist_reports == _reports(single_env)
+        assert {(r[1], r[2]) for r in dist_reports} == {(r.unit_name, r.report_year)
+                                                      for r in expected_reports("pingluo")}
+
+        # w1's open WARC file was repaired by the finalizer: the captures in it are where the catalogue says.
+        warc_dir = dist_home / "warcs"
+        assert not list(warc_dir.glob("*.open"))
+        assert list(warc_dir.glob("nianbao-pingluo-w1-*.warc.gz"))
+        verify = run_nianbao(["archive", "verify"], dist_env)
+        assert verify.returncode == 0, verify.stdout[-3000:] + verify.stderr[-3000:]
+        assert not [*server.scan_iter(match=f"{redis_prefix}crawl:*:inflight:*"),
+                    *server.scan_iter(match=f"{redis_prefix}crawl:*:requests")]
 
 
 class _TimingProxy:
