@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import time
 import zlib
 from pathlib import Path
 from typing import BinaryIO
@@ -15,6 +16,8 @@ from crawler.errors import ArchiveError
 logger = logging.getLogger(__name__)
 
 _CHUNK = 1 << 20
+# Seconds after which an unlocked hidden ``.…open.new`` file is a crash leftover, not a writer about to lock it.
+HIDDEN_STALE_AFTER = 60.0
 
 
 def repair_open_files(directory: Path) -> list[Path]:
@@ -72,9 +75,13 @@ def _try_lock(file: BinaryIO) -> bool:
 
 
 def _remove_stale_hidden(directory: Path) -> None:
-    """A crash between creating a file and naming it leaves an empty hidden ``.…open.new``; drop unlocked ones."""
+    """A crash between creating a file and naming it leaves an empty hidden ``.…open.new``; drop the unlocked
+    ones older than HIDDEN_STALE_AFTER. A younger one may be a live writer's between its create and its lock
+    (another crawl or worker sharing the directory): removing it would fail that writer's file."""
     for hidden in directory.glob(f".*{WARC_SUFFIX}{OPEN_SUFFIX}.new"):
         try:
+            if time.time() - hidden.stat().st_mtime < HIDDEN_STALE_AFTER:
+                continue
             with open(hidden, "rb") as file:
                 if _try_lock(file):
                     hidden.unlink()

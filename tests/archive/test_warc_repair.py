@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 from archive.reader import iter_records
 from archive.records import RecordBuilder
-from archive.repair import repair_open_files
+from archive.repair import HIDDEN_STALE_AFTER, repair_open_files
 from archive.writer import WarcWriter
 from tests.archive.warc_helpers import counting_ids, make_exchange, read_all, ticking_clock, warcio_check
 
@@ -94,3 +96,18 @@ def test_no_hidden_file_is_left_by_a_writer(tmp_path: Path) -> None:
     with WarcWriter(tmp_path, clock=ticking_clock()) as writer:
         writer.write(list(writer.builder.capture(make_exchange())))
     assert [p.name.startswith(".") for p in tmp_path.iterdir()] == [False]
+
+
+def test_a_hidden_file_is_removed_only_once_it_is_old(tmp_path: Path) -> None:
+    """A `.…open.new` file is a writer's between create and lock (another crawl sharing the directory) while
+    it is young; an old unlocked one is what a crash left."""
+    fresh = tmp_path / ".nianbao-helan-20261202-00000.warc.gz.open.new"
+    old = tmp_path / ".nianbao-pingluo-20261101-00000.warc.gz.open.new"
+    fresh.touch()
+    old.touch()
+    past = time.time() - HIDDEN_STALE_AFTER - 5
+    os.utime(old, (past, past))
+
+    assert repair_open_files(tmp_path) == []
+
+    assert fresh.exists() and not old.exists()
