@@ -40,6 +40,8 @@ ALWAYS_FETCH = "nianbao_always_fetch"
 RULE = "nianbao_rule"
 # Set here: the earlier capture a conditional request revalidates.
 REVALIDATES = "nianbao_revalidates"
+# The request.meta keys that describe one exchange (as sent, recorded, revalidated), not the request to make.
+EXCHANGE_META = (SENT_AT, CAPTURE_ID, REVALIDATES)
 REVISIT_FLAG = "nianbao-revisit"
 # Set here: a response a resumed crawl answered from its own earlier capture (crawler/resume.py).
 RESUMED_FLAG = "nianbao-resumed"
@@ -313,6 +315,18 @@ def _may_revalidate(request: Request) -> bool:
     if request.method != "GET" or request.meta.get(ALWAYS_FETCH):
         return False
     return b"If-None-Match" not in request.headers and b"If-Modified-Since" not in request.headers
+
+
+def for_new_exchange(request: Request) -> Request:
+    """`request` as it is to be queued and sent anew (a redirect hop or a retry put in a shared queue): without
+    what its last exchange left in meta (send time, capture id, the capture it revalidated), and without the
+    conditional headers that revalidation added — the recorder decides them again for the URL it is sent to."""
+    if not any(key in request.meta for key in EXCHANGE_META):
+        return request
+    fresh = request.replace(meta={k: v for k, v in request.meta.items() if k not in EXCHANGE_META})
+    if REVALIDATES in request.meta:
+        _drop_conditionals(fresh)
+    return fresh
 
 
 def _drop_conditionals(request: Request) -> None:

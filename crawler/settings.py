@@ -141,6 +141,9 @@ NIANBAO_WORKER_SETTINGS = {
     "SCHEDULER_QUEUE_CLASS": "crawler.distributed.queue.CrawlQueue",
     "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
     "SCHEDULER_PERSIST": True,
+    # Requests are stored as JSON (crawler/distributed/serializer.py), not as scrapy-redis's default pickles:
+    # whoever can write to Redis must not be able to run code in the workers.
+    "SCHEDULER_SERIALIZER": "crawler.distributed.serializer",
     # A worker's spider takes from the shared queue only as many requests as one host may have in flight, so
     # that it does not hoard requests that would wait for a host slot while other workers idle.
     "CONCURRENT_REQUESTS": CONCURRENT_REQUESTS_PER_DOMAIN,

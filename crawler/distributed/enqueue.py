@@ -12,6 +12,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
 from crawler.config import Config
+from crawler.distributed import serializer
 from crawler.distributed.keys import CrawlKeys, active_crawls_key, require_postgresql
 from crawler.distributed.spider import WorkerSpider
 from spiders.annual_reports import AnnualReports
@@ -40,7 +41,7 @@ def enqueue_site(config: Config, server: redis.Redis, site_ref: str) -> int:
     spider.crawl_id = crawl_id
     keys = CrawlKeys(config.redis_prefix, crawl_id)
     scheduler = Scheduler(server, persist=True, queue_key=keys.requests, queue_cls=QUEUE_CLASS,
-                          dupefilter=RFPDupeFilter(server, keys.dupefilter))
+                          dupefilter=RFPDupeFilter(server, keys.dupefilter), serializer=serializer)
     scheduler.open(spider)
     pushed = sum(bool(scheduler.enqueue_request(request)) for request in _start_requests(spider))
     server.hset(active_crawls_key(config.redis_prefix), str(crawl_id), site_ref)

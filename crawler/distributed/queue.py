@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from scrapy import Request, Spider
@@ -10,7 +11,11 @@ from scrapy_redis.queue import PriorityQueue
 from crawler.config import Config
 from crawler.distributed.coordination import CrawlCoordination
 from crawler.distributed.keys import CrawlKeys
+from crawler.distributed.politeness import LEASE
 from crawler.distributed.spider import WorkerSpider
+from crawler.middlewares import for_new_exchange
+
+logger = logging.getLogger(__name__)
 
 # request.meta key: the request as it was popped (bytes), i.e. its entry in this worker's in-flight set, so that
 # the worker can remove it once its engine is done with the request (crawler/distributed/extension.py).
@@ -22,7 +27,8 @@ class CrawlQueue(PriorityQueue):  # type: ignore[misc]  # scrapy-redis has no ty
     its in-flight set (crawler/distributed/coordination.py); the popped bytes travel in ``meta[POPPED]``.
 
     A request derived from a popped one (a redirect hop, a retry, a link followed with the page's meta) is pushed
-    without that key: it is a queue entry of its own. The spider must carry its `crawl_id`
+    without that key: it is a queue entry of its own; nor with its host lease or what its last exchange left
+    (crawler.middlewares.for_new_exchange). The spider must carry its `crawl_id`
     (crawler/distributed/spider.py) before the scheduler opens.
     """
 
@@ -34,14 +40,20 @@ class CrawlQueue(PriorityQueue):  # type: ignore[misc]  # scrapy-redis has no ty
         self.coordination = CrawlCoordination(server, keys, config.worker_id, stale_after=config.worker_stale_after)
 
     def pop(self, timeout: int = 0) -> Request | None:
-        data = self.coordination.pop()
-        if data is None:
-            return None
-        request: Request = self._decode_request(data)
-        request.meta[POPPED] = data
-        return request
+        while (data := self.coordination.pop()) is not None:
+            try:
+                request: Request = self._decode_request(data)
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                # Not a request this code wrote (an old pickle, a stray write to Redis): dropped, never run.
+                logger.error("queue entry dropped, not a request: %s: %.200r", exc, data)
+                self.coordination.done_with(data)
+                continue
+            request.meta[POPPED] = data
+            return request
+        return None
 
     def _encode_request(self, request: Request) -> Any:
-        if POPPED in request.meta:
-            request = request.replace(meta={k: v for k, v in request.meta.items() if k != POPPED})
+        request = for_new_exchange(request)
+        if POPPED in request.meta or LEASE in request.meta:
+            request = request.replace(meta={k: v for k, v in request.meta.items() if k not in (POPPED, LEASE)})
         return super()._encode_request(request)

@@ -131,7 +131,8 @@ def test_two_workers_archive_every_report_once_as_one_worker_would(
             crawls = list(s.scalars(select(Crawl)))
         assert sorted(c.site_id for c in crawls) == sorted(SITES)
         assert {(c.status, c.trigger) for c in crawls} == {("finished", "distributed")}
-        assert all(c.pages > 0 and c.attachments > 0 for c in crawls)
+        assert all(c.pages > 0 and c.attachments > 0 for c in crawls), [
+            (c.site_id, c.pages, c.attachments, c.close_reason) for c in crawls]
 
         # Every URL captured exactly once over both workers (reports, attachments, lists, robots.txt alike).
         captures = _captures(dist_db)

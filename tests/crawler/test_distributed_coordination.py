@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import json
+import pickle
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 from scrapy import Request
 from scrapy.settings import Settings
 
+from crawler.distributed import serializer
 from crawler.distributed.coordination import CrawlCoordination
 from crawler.distributed.keys import CrawlKeys
-from crawler.distributed.politeness import HostSlots
+from crawler.distributed.politeness import LEASE, HostSlots
 from crawler.distributed.queue import POPPED, CrawlQueue
 from crawler.distributed.spider import WorkerSpider
+from crawler.middlewares import CAPTURE_ID, REVALIDATES, SENT_AT
+from storage.catalog import StoredCapture
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -280,3 +288,75 @@ def test_a_lease_never_released_expires(server: redis.Redis, prefix: str) -> Non
     assert slots.try_acquire("www.pingluo.gov.cn", "next") > 0
     time.sleep(0.4)
     assert slots.try_acquire("www.pingluo.gov.cn", "next") == 0
+
+
+class _Planted:
+    """A pickle that would create a file when unpickled: what a stray writer to Redis could plant."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (open, (self.path, "w"))
+
+
+def test_queued_requests_are_json_and_come_back_whole(server: redis.Redis, prefix: str) -> None:
+    spider = WorkerSpider(site="pingluo", crawl_id=7, worker_id="a")
+    spider.settings = Settings({"NIANBAO_REDIS_PREFIX": prefix, "NIANBAO_WORKER_ID": "a"})
+    keys = CrawlKeys(prefix, 7)
+    queue = CrawlQueue(server, spider, keys.requests, serializer=serializer)
+    sent = Request("http://www.nxhl.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=1&perpage=15", method="POST",
+                   body=b"col=1&webid=7&path=/&columnid=4913", priority=-2,
+                   headers={"Referer": "http://www.nxhl.gov.cn/", "Cookie": ["a=1", "b=2"]},
+                   callback=spider.parse_list, cb_kwargs={"column": "http://www.nxhl.gov.cn/col/col4913/", "level": 1},
+                   meta={"nianbao_rule": "hanweb-jpage", "nianbao_always_fetch": True,
+                         "playwright_page_goto_kwargs": {"wait_until": "networkidle", "timeout": 30_000},
+                         "redirect_urls": ["http://www.nxhl.gov.cn/a", "http://www.nxhl.gov.cn/b"]})
+    queue.push(sent)
+    [(stored, score)] = server.zrange(keys.requests, 0, -1, withscores=True)
+    assert json.loads(stored)["url"] == sent.url and score == 2.0  # plain JSON in Redis, no pickle
+    got = queue.pop()
+    assert got is not None
+    assert (got.url, got.method, got.body, got.priority) == (sent.url, "POST", sent.body, -2)
+    assert got.headers.getlist("Cookie") == [b"a=1", b"b=2"] and got.headers["Referer"] == b"http://www.nxhl.gov.cn/"
+    assert got.callback == spider.parse_list and got.cb_kwargs == sent.cb_kwargs
+    assert {k: v for k, v in got.meta.items() if k != POPPED} == sent.meta
+
+
+def test_a_planted_pickle_is_dropped_unread_and_the_queue_goes_on(server: redis.Redis, prefix: str,
+                                                                   tmp_path: Path) -> None:
+    spider = WorkerSpider(site="pingluo", crawl_id=7, worker_id="a")
+    spider.settings = Settings({"NIANBAO_REDIS_PREFIX": prefix, "NIANBAO_WORKER_ID": "a"})
+    keys = CrawlKeys(prefix, 7)
+    queue = CrawlQueue(server, spider, keys.requests, serializer=serializer)
+    planted = tmp_path / "planted"
+    server.zadd(keys.requests, {pickle.dumps(_Planted(str(planted))): -10})  # popped first (best priority)
+    queue.push(Request("http://www.pingluo.gov.cn/"))
+    request = queue.pop()
+    assert request is not None and request.url == "http://www.pingluo.gov.cn/"
+    assert not planted.exists()
+    assert set(queue.coordination.in_flight()) == {request.meta[POPPED]}  # the dropped entry is not held
+
+
+def test_a_request_that_cannot_be_shared_fails_where_it_is_made() -> None:
+    with pytest.raises(TypeError, match=r"request\.meta\.when: a datetime"):
+        serializer.dumps({"url": "http://x/", "meta": {"when": datetime.now(UTC)}})
+
+
+def test_a_redirect_hop_is_queued_without_what_its_last_exchange_left(server: redis.Redis, prefix: str) -> None:
+    spider = WorkerSpider(site="pingluo", crawl_id=7, worker_id="a")
+    spider.settings = Settings({"NIANBAO_REDIS_PREFIX": prefix, "NIANBAO_WORKER_ID": "a"})
+    queue = CrawlQueue(server, spider, CrawlKeys(prefix, 7).requests, serializer=serializer)
+    page = "http://www.pingluo.gov.cn/zwgk/nb/202101/t20210122_1.html"
+    earlier = StoredCapture(id=3, crawl_id=1, url=page, captured_at=datetime.now(UTC), http_status=200,
+                            record_type="response", warc_file="a.warc.gz", warc_offset=0, warc_length=10,
+                            warc_record_id="<urn:uuid:1>", payload_sha256="a" * 64, etag='"e1"', last_modified=None)
+    sent = Request(page, headers={"If-None-Match": '"e1"', "Referer": "http://www.pingluo.gov.cn/"},
+                   meta={"nianbao_rule": "article:anchor", SENT_AT: datetime.now(UTC), CAPTURE_ID: 3,
+                         REVALIDATES: earlier, LEASE: ("www.pingluo.gov.cn", 1.5)})
+    # The site moved the page: RedirectMiddleware's hop copies headers and meta.
+    queue.push(sent.replace(url=page.replace("/nb/", "/ndbg/")))
+    hop = queue.pop()
+    assert hop is not None and hop.url.endswith("/ndbg/202101/t20210122_1.html")
+    assert {k for k in hop.meta if k != POPPED} == {"nianbao_rule"}
+    assert b"If-None-Match" not in hop.headers and hop.headers["Referer"] == b"http://www.pingluo.gov.cn/"
