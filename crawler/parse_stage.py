@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import resource
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -21,7 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from archive.reader import read_record
+from crawler.config import Config
 from crawler.errors import NianbaoError
+from storage.reparse import StoredPayload
+from storage.reports import Outcome
 
 logger = logging.getLogger(__name__)
 DEFAULT_MEMORY_LIMIT_MB = 2048
@@ -170,3 +173,20 @@ class ParseStage:
     def close(self) -> None:
         """Stop the pool; a worker still stuck on a timed-out document is killed."""
         self._kill_pool()
+
+
+def parse_payloads(config: Config, todo: list[StoredPayload], parser_version: str) -> Iterator[Outcome]:
+    """Parse payloads read back from the archive in the parse stage's process pool, as storage Outcomes."""
+    stage = ParseStage(config.parse_workers, config.parse_timeout, config.parse_memory_mb)
+    results: list[ParseJobResult] = []
+    try:
+        for p in todo:
+            stage.submit(ParseJob(payload_sha256=p.payload_sha256, warc_dir=str(config.warc_dir),
+                                  warc_file=p.warc_file, warc_offset=p.warc_offset, url=p.url,
+                                  media_type=p.media_type))
+        stage.drain(results.append)
+    finally:
+        stage.close()
+    for r in results:
+        yield Outcome(payload_sha256=r.job.payload_sha256, parser_version=parser_version, ok=r.ok, reason=r.reason,
+                      is_report=r.is_report, source_kind=r.source_kind, text=r.text, record=r.record)

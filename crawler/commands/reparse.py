@@ -7,13 +7,10 @@ record changed. With an unchanged parser nothing is parsed and nothing is added.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from crawler.config import Config
-from storage.reparse import StoredPayload
-from storage.reports import Outcome
 
 
 def register(sub: Any) -> None:
@@ -26,6 +23,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from crawler.errors import NianbaoError
+    from crawler.parse_stage import parse_payloads
     from parsing.report import PARSER_VERSION
     from storage.db import open_catalogue
     from storage.reparse import reparse_site, site_rows
@@ -41,22 +39,3 @@ def run(args: argparse.Namespace) -> int:
         print(f"site={result.site} parser={PARSER_VERSION} parsed={result.parsed} "
               f"new_versions={len(result.new_version_ids)}")
     return 0
-
-
-def parse_payloads(config: Config, todo: list[StoredPayload], parser_version: str) -> Iterator[Outcome]:
-    """Parse payloads read back from the archive in the parse stage's process pool, as storage Outcomes."""
-    from crawler.parse_stage import ParseJob, ParseJobResult, ParseStage
-
-    stage = ParseStage(config.parse_workers, config.parse_timeout, config.parse_memory_mb)
-    results: list[ParseJobResult] = []
-    try:
-        for p in todo:
-            stage.submit(ParseJob(payload_sha256=p.payload_sha256, warc_dir=str(config.warc_dir),
-                                  warc_file=p.warc_file, warc_offset=p.warc_offset, url=p.url,
-                                  media_type=p.media_type))
-        stage.drain(results.append)
-    finally:
-        stage.close()
-    for r in results:
-        yield Outcome(payload_sha256=r.job.payload_sha256, parser_version=parser_version, ok=r.ok, reason=r.reason,
-                      is_report=r.is_report, source_kind=r.source_kind, text=r.text, record=r.record)

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive.cdxj import merge_indexes
 from archive.repair import repair_open_files
-from crawler.commands.reparse import parse_payloads
 from crawler.config import Config
 from crawler.distributed.coordination import CrawlCoordination
 from crawler.distributed.keys import CrawlKeys, active_crawls_key
 from crawler.extensions import close_crawl, crawl_status
+from crawler.parse_stage import parse_payloads
 from parsing.report import PARSER_VERSION
 from spiders.registry import Site
 from storage.catalog import Catalog
