@@ -130,7 +130,9 @@ class WorkerCrawl:
         stats = self.crawler.stats
         drained = reason == "finished" and self.coordination.is_done()
         counts = {**crawl_counts(stats), "responses": int(stats.get_value("downloader/response_count", 0))}
-        self.coordination.add_totals(counts, reason="" if drained or reason == "finished" else reason,
+        # A worker stopped (SIGTERM: "shutdown") gives back what it held (CLOSE) and the others go on: its leaving
+        # does not make the crawl interrupted. Any other early end (an error, a page cap) says so.
+        self.coordination.add_totals(counts, reason="" if drained or reason in ("finished", "shutdown") else reason,
                                      first_error=str(stats.get_value("nianbao/first_error", "")))
         finalizer = self.coordination.close(drained=drained)
         logger.info("worker %s crawl site=%s crawl=%s worker=%s reason=%s", "drained" if drained else "left",

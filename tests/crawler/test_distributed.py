@@ -230,7 +230,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing(sampleweb: SampleWebServer, tmp
 
         with open_catalogue(dist_db)() as s:
             crawl = s.get_one(Crawl, crawl_id)
-        assert (crawl.status, crawl.trigger) == ("finished", "distributed"), crawl.reason
+        assert (crawl.status, crawl.trigger) == ("finished", "distributed"), crawl.close_reason
         w2_log = logs["w2"].read_text(errors="replace")
         assert f"worker taken for dead crawl={crawl_id} worker=w1 " in w2_log
         assert f"requeued={held}" in w2_log  # what w1 held when it died, and nothing else
@@ -397,3 +397,42 @@ def test_workers_storing_one_parse_at_once_both_succeed() -> None:
             assert not errors, errors
         with sessions() as s:
             assert s.scalar(select(func.count()).select_from(ParseOutcome)) == 5
+
+
+def test_a_worker_stopped_mid_crawl_leaves_its_work_to_the_others(sampleweb: SampleWebServer, tmp_path: Path,
+                                                                   redis_prefix: str) -> None:
+    """SIGTERM (a deploy, a machine drained): the worker gives back what it holds; the crawl still ends finished."""
+    sampleweb.render("pingluo")
+    with ExitStack() as stack:
+        dist_db = stack.enter_context(postgres_schema())
+        env = _env(tmp_path, dist_db, sampleweb.proxy_url, redis_prefix)
+        out = run_nianbao(["crawl", "pingluo", "--distributed"], env)
+        assert out.returncode == 0, out.stderr[-3000:]
+        server = stack.enter_context(redis.Redis.from_url(REDIS_URL))
+        (crawl_id,) = (int(c) for c in server.hkeys(f"{redis_prefix}crawls"))
+        logs = {w: tmp_path / f"{w}.log" for w in ("w1", "w2")}
+        workers = {w: _start(["worker", "--burst", "--poll", "0.5"], {**env, "NIANBAO_WORKER_ID": w}, log,
+                             own_group=True) for w, log in logs.items()}
+        try:
+            deadline = time.monotonic() + 60
+            while _captures_by(dist_db, "w1") < 5:
+                assert workers["w1"].poll() is None and time.monotonic() < deadline, "w1 never got going"
+                time.sleep(0.05)
+            workers["w1"].send_signal(signal.SIGTERM)
+            assert workers["w1"].wait(timeout=90) == 0
+            _wait([workers["w2"]], [logs["w2"]], timeout=90)
+        finally:
+            for proc in workers.values():
+                with suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+
+        with open_catalogue(dist_db)() as s:
+            crawl = s.get_one(Crawl, crawl_id)
+        assert (crawl.status, crawl.close_reason) == ("finished", "finished")
+        assert "worker taken for dead" not in logs["w2"].read_text(errors="replace")  # w1 left, it did not die
+        ok_urls = {url for url, status, _ in _captures(dist_db) if status == 200}
+        for report in expected_reports("pingluo"):
+            for url in (report.page_url, *report.attachment_urls):
+                assert url in ok_urls, f"{url} not archived"
+        assert {(r[1], r[2]) for r in _reports(env)} == {(r.unit_name, r.report_year)
+                                                       for r in expected_reports("pingluo")}
