@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -152,6 +152,14 @@ class Catalog:
     def _running(self, site_id: str) -> bool:
         with self.sessions() as s:
             return s.scalar(select(Crawl.id).where(Crawl.site_id == site_id, Crawl.status == "running")) is not None
+
+    def document_counts(self, crawl_id: int) -> dict[str, int]:
+        """The crawl's `pages` and `attachments`: documents whose latest offer was in this crawl, by kind."""
+        with self.sessions() as s:
+            rows = s.execute(select(Document.kind, func.count()).where(Document.last_crawl_id == crawl_id)
+                             .group_by(Document.kind)).all()
+        found = {kind: int(n) for kind, n in rows}
+        return {"pages": found.get("page", 0), "attachments": found.get("attachment", 0)}
 
     def finish_crawl(self, crawl_id: int, now: datetime, status: str, reason: str, counts: dict[str, int]) -> None:
         with self.sessions.begin() as s:

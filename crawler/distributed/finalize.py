@@ -53,8 +53,11 @@ def finalize_crawl(config: Config, server: redis.Redis, keys: CrawlKeys, site: S
     versions = assemble_reports(sessions, site, keys.crawl_id, PARSER_VERSION, datetime.now(UTC))
     status, reason = crawl_status(totals.get("reason", "finished"), int(totals.get("responses", 0)),
                                   totals.get("first_error", ""))
-    close_crawl(Catalog(sessions), site.id, keys.crawl_id, status, reason,
-                {name: int(totals.get(name, 0)) for name in COUNTS})
+    catalog = Catalog(sessions)
+    # Pages and attachments from the catalogue, so that a worker lost mid-crawl is counted too; bytes and errors
+    # are what the workers that closed reported.
+    counts = {**{name: int(totals.get(name, 0)) for name in COUNTS}, **catalog.document_counts(keys.crawl_id)}
+    close_crawl(catalog, site.id, keys.crawl_id, status, reason, counts)
     merge_indexes(config.warc_dir)
     forget_crawl(server, keys)
     logger.info("distributed crawl finalized site=%s crawl=%s status=%s report_versions=%d requeued=%s",

@@ -231,6 +231,10 @@ def test_a_worker_killed_mid_crawl_loses_nothing(sampleweb: SampleWebServer, tmp
         with open_catalogue(dist_db)() as s:
             crawl = s.get_one(Crawl, crawl_id)
         assert (crawl.status, crawl.trigger) == ("finished", "distributed"), crawl.close_reason
+        with open_catalogue(single_db)() as s:
+            uninterrupted = s.scalars(select(Crawl)).one()
+        # What w1 found before it died is counted too.
+        assert (crawl.pages, crawl.attachments) == (uninterrupted.pages, uninterrupted.attachments)
         w2_log = logs["w2"].read_text(errors="replace")
         assert f"worker taken for dead crawl={crawl_id} worker=w1 " in w2_log
         assert f"requeued={held}" in w2_log  # what w1 held when it died, and nothing else
