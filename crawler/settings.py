@@ -166,7 +166,8 @@ NIANBAO_WORKER_SETTINGS = {
     "EXTENSIONS": {
         # The crawl row is opened by the enqueuer and closed by the crawl's finalizer, not by each worker.
         "crawler.extensions.CrawlRecorder": None,
-        # Drift alerts need the whole crawl's discovery state, which is spread over the workers: off.
+        # Drift alerts need the whole crawl's discovery state, spread over the workers: each worker adds its part
+        # in Redis (WorkerCrawl), the crawl's finalizer records the alerts.
         "spiders.drift.DriftMonitor": None,
         # State reports to Redis; keeps the spider open while the crawl may still get requests; finalizes.
         "crawler.distributed.extension.WorkerCrawl": 100,

@@ -79,6 +79,13 @@ class DriftStore:
         self.append(alerts)
         return alerts
 
+    def record_and_warn(self, site: str, found: Findings) -> list[Alert]:
+        """`record`, with each alert logged as a warning."""
+        alerts = self.record(site, found)
+        for alert in alerts:
+            logger.warning("drift alert site=%s kind=%s detail=%s", alert.site, alert.kind, alert.detail)
+        return alerts
+
     def append(self, alerts: list[Alert]) -> None:
         for alert in alerts:
             path = self.alerts_path(alert.site)
@@ -127,10 +134,13 @@ class DriftMonitor:
         site = getattr(spider, "site", None)
         if site is None or reason not in ("finished", "closespider_pagecount"):
             return  # an interrupted crawl says nothing about the site's template
-        roles: Counter[str] = Counter(getattr(spider, "roles", {}))
-        found = Findings(at=datetime.now(UTC).isoformat(timespec="seconds"), crawl_id=getattr(spider, "crawl_id", None),
-                         columns=dict(getattr(spider, "columns", {})),
-                         list_rules=dict(Counter(getattr(spider, "lists", {}).values())),
-                         reports=roles["report"], variants=roles["variant"])
-        for alert in self.store.record(site.id, found):
-            logger.warning("drift alert site=%s kind=%s detail=%s", alert.site, alert.kind, alert.detail)
+        self.store.record_and_warn(site.id, findings_of(spider))
+
+
+def findings_of(spider: Spider) -> Findings:
+    """What the spider's discovery found in this process (the whole crawl, or one worker's part of it)."""
+    roles: Counter[str] = Counter(getattr(spider, "roles", {}))
+    return Findings(at=datetime.now(UTC).isoformat(timespec="seconds"), crawl_id=getattr(spider, "crawl_id", None),
+                    columns=dict(getattr(spider, "columns", {})),
+                    list_rules=dict(Counter(getattr(spider, "lists", {}).values())),
+                    reports=roles["report"], variants=roles["variant"])

@@ -35,6 +35,7 @@ from typing import Any
 import redis
 
 from crawler.distributed.keys import CrawlKeys, text
+from spiders.drift import Findings
 
 logger = logging.getLogger(__name__)
 
@@ -258,3 +259,27 @@ class CrawlCoordination:
 
     def totals(self) -> dict[str, str]:
         return {text(k): text(v) for k, v in self.server.hgetall(self.keys.totals).items()}
+
+    def add_findings(self, found: Findings) -> None:
+        """Add what this worker's discovery found to the crawl's (a column keeps the rule that found it first)."""
+        pipe = self.server.pipeline()
+        for url, rule in found.columns.items():
+            pipe.hsetnx(self.keys.findings, f"column:{url}", rule)
+        for rule, pages in found.list_rules.items():
+            pipe.hincrby(self.keys.findings, f"list:{rule}", pages)
+        pipe.hincrby(self.keys.findings, "reports", found.reports)
+        pipe.hincrby(self.keys.findings, "variants", found.variants)
+        pipe.execute()
+
+    def findings(self, at: str) -> Findings:
+        """What discovery found over every worker that added its part."""
+        found = Findings(at=at, crawl_id=self.keys.crawl_id)
+        for key, value in ((text(k), text(v)) for k, v in self.server.hgetall(self.keys.findings).items()):
+            kind, _, name = key.partition(":")
+            if kind == "column":
+                found.columns[name] = value
+            elif kind == "list":
+                found.list_rules[name] = int(value)
+            elif kind in ("reports", "variants"):
+                setattr(found, kind, int(value))
+        return found

@@ -18,6 +18,7 @@ from crawler.distributed.keys import CrawlKeys, redis_client
 from crawler.distributed.queue import POPPED
 from crawler.distributed.spider import WorkerSpider
 from crawler.extensions import crawl_counts
+from spiders.drift import findings_of
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +135,7 @@ class WorkerCrawl:
         # does not make the crawl interrupted. Any other early end (an error, a page cap) says so.
         self.coordination.add_totals(counts, reason="" if drained or reason in ("finished", "shutdown") else reason,
                                      first_error=str(stats.get_value("nianbao/first_error", "")))
+        self.coordination.add_findings(findings_of(spider))  # before close: the finalizer reads them all
         finalizer = self.coordination.close(drained=drained)
         logger.info("worker %s crawl site=%s crawl=%s worker=%s reason=%s", "drained" if drained else "left",
                     spider.site.id, spider.crawl_id, self.config.worker_id, reason)

@@ -16,6 +16,7 @@ from crawler.distributed.keys import CrawlKeys, active_crawls_key
 from crawler.extensions import close_crawl, crawl_status
 from crawler.parse_stage import parse_payloads
 from parsing.report import PARSER_VERSION
+from spiders.drift import DriftStore
 from spiders.registry import Site
 from storage.catalog import Catalog
 from storage.db import open_catalogue
@@ -58,11 +59,25 @@ def finalize_crawl(config: Config, server: redis.Redis, keys: CrawlKeys, site: S
     # are what the workers that closed reported.
     counts = {**{name: int(totals.get(name, 0)) for name in COUNTS}, **catalog.document_counts(keys.crawl_id)}
     close_crawl(catalog, site.id, keys.crawl_id, status, reason, counts)
+    record_drift(config, CrawlCoordination(server, keys, "finalizer"), site, status, totals)
     merge_indexes(config.warc_dir)
     forget_crawl(server, keys)
     logger.info("distributed crawl finalized site=%s crawl=%s status=%s report_versions=%d requeued=%s",
                 site.id, keys.crawl_id, status, len(versions), totals.get("requeued", 0))
     return status
+
+
+def record_drift(config: Config, coordination: CrawlCoordination, site: Site, status: str,
+                 totals: dict[str, str]) -> None:
+    """Drift alerts from what all workers' discovery found, as a standalone crawl records them — unless the
+    crawl did not finish, or a worker was lost: its part of the findings went with it, and a partial picture
+    would raise false alerts."""
+    if status != "finished" or int(totals.get("requeued", 0)):
+        logger.info("drift not recorded crawl=%s status=%s requeued=%s", coordination.keys.crawl_id, status,
+                    totals.get("requeued", 0))
+        return
+    DriftStore(config.home).record_and_warn(site.id, coordination.findings(datetime.now(UTC).isoformat(
+        timespec="seconds")))
 
 
 def parse_left_over(config: Config, sessions: sessionmaker[Session], site: Site, crawl_id: int) -> int:

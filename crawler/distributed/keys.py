@@ -66,6 +66,12 @@ class CrawlKeys:
         """Hash host → robots.txt body as the first worker fetched it (crawler/distributed/robots.py)."""
         return self._key("robots")
 
+    @property
+    def findings(self) -> str:
+        """Hash of what discovery found over all workers (spiders/drift.py Findings): ``column:<url>`` → rule,
+        ``list:<rule>`` → list pages, ``reports`` / ``variants`` → articles of that role."""
+        return self._key("findings")
+
     def inflight(self, worker_id: str) -> str:
         """Sorted set of the requests `worker_id` popped and is not done with yet (member: the request as queued,
         score: its queue score), so that a dead worker's requests can go back to the queue."""
@@ -78,7 +84,7 @@ class CrawlKeys:
 
     def all(self) -> list[str]:
         return [self.requests, self.dupefilter, self.workers, self.done, self.members, self.drained, self.totals,
-                self.robots]
+                self.robots, self.findings]
 
 
 def active_crawls_key(prefix: str) -> str:

@@ -108,6 +108,12 @@ def _reports(env: dict[str, str]) -> set[tuple[Any, ...]]:
              r["payload_sha256"], r["version"], json.dumps(r["table2"], sort_keys=True)) for r in rows}
 
 
+def _findings(home: Path, site: str) -> dict[str, object]:
+    """What the last crawl's discovery found (spiders/drift.py), without its time and crawl id."""
+    last = json.loads((home / "discovery" / f"{site}.json").read_text("utf-8"))["last"]
+    return {k: v for k, v in last.items() if k not in ("at", "crawl_id")}
+
+
 def test_two_workers_archive_every_report_once_as_one_worker_would(
         sampleweb: SampleWebServer, tmp_path: Path, redis_prefix: str) -> None:
     for site in SITES:
@@ -130,6 +136,10 @@ def test_two_workers_archive_every_report_once_as_one_worker_would(
         with open_catalogue(dist_db)() as s:
             crawls = list(s.scalars(select(Crawl)))
         assert sorted(c.site_id for c in crawls) == sorted(SITES)
+        # Discovery's findings, pieced together from both workers, are what one process found alone.
+        for site in SITES:
+            assert _findings(dist_home, site) == _findings(single_home, site), site
+            assert _findings(dist_home, site)["columns"] and _findings(dist_home, site)["reports"] > 0
         assert {(c.status, c.trigger) for c in crawls} == {("finished", "distributed")}
         assert all(c.pages > 0 and c.attachments > 0 for c in crawls), [
             (c.site_id, c.pages, c.attachments, c.close_reason) for c in crawls]

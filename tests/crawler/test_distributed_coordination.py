@@ -23,6 +23,7 @@ from crawler.distributed.politeness import LEASE, HostSlots
 from crawler.distributed.queue import POPPED, CrawlQueue
 from crawler.distributed.spider import WorkerSpider
 from crawler.middlewares import CAPTURE_ID, REVALIDATES, SENT_AT
+from spiders.drift import Findings
 from storage.catalog import StoredCapture
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -360,3 +361,16 @@ def test_a_redirect_hop_is_queued_without_what_its_last_exchange_left(server: re
     assert hop is not None and hop.url.endswith("/ndbg/202101/t20210122_1.html")
     assert {k for k in hop.meta if k != POPPED} == {"nianbao_rule"}
     assert b"If-None-Match" not in hop.headers and hop.headers["Referer"] == b"http://www.pingluo.gov.cn/"
+
+
+def test_findings_add_up_over_workers(server: redis.Redis, prefix: str) -> None:
+    a, b = _workers(server, prefix, "a", "b")
+    col = "http://www.pingluo.gov.cn/zwgk/zfxxgkml/zfxxgknb/"
+    a.add_findings(Findings(at="t", crawl_id=7, columns={col: "name:政府信息公开年报"},
+                            list_rules={"trs-createPageHTML": 2}, reports=3, variants=1))
+    b.add_findings(Findings(at="t", crawl_id=7, columns={col: "slug:zfxxgknb", col + "2021n/": "year-subcolumn"},
+                            list_rules={"trs-createPageHTML": 1, "start": 1}, reports=2))
+    found = a.findings("2026-12-02T11:00:00+00:00")
+    assert found == Findings(at="2026-12-02T11:00:00+00:00", crawl_id=7,
+                             columns={col: "name:政府信息公开年报", col + "2021n/": "year-subcolumn"},
+                             list_rules={"trs-createPageHTML": 3, "start": 1}, reports=5, variants=1)
