@@ -1,6 +1,7 @@
 """The base spider: finds a site's annual-report column(s) and archives every report and attachment in them.
 
-Callbacks, one per page type: home → disclosure section → column / list pages → article → attachment.
+Callbacks, one per page type: home → disclosure section → column / list pages → article → attachment, and
+the content images of report and variant articles (archived for replay only).
 A site is a registry row (spiders/sites.toml) or an ad-hoc home URL; nothing here is per-site. The rules
 are data in spiders/discovery.py, applied by spiders/links.py, spiders/pagination.py, spiders/classify.py.
 
@@ -23,7 +24,7 @@ from scrapy.http import Response, TextResponse
 from crawler.items import DocumentItem
 from spiders import discovery as rules
 from spiders.classify import OTHER, REPORT, VARIANT, classify_article, classify_title
-from spiders.links import Link, anchors, attachments, body_text, page_title, redirect_target
+from spiders.links import Link, anchors, attachments, body_text, content_images, page_title, redirect_target
 from spiders.navigation import column_base, column_links, section_links, subcolumn_links
 from spiders.pagination import pager_links
 from spiders.registry import Site, resolve_site
@@ -155,7 +156,8 @@ class AnnualReports(scrapy.Spider):
 
     # --- articles and attachments --------------------------------------------------------------------------
     def parse_article(self, response: Response, title: str = "", column: str = "") -> Iterator[Any]:
-        """An article: a report (or a 解读/图解 variant) becomes an item; a report's attachments are fetched."""
+        """An article: a report (or a 解读/图解 variant) becomes an item; a report's attachments are fetched, and
+        the images it shows in its content (page requisites, rule content-image:…)."""
         text = _text(response)
         shell = redirect_target(response.url, text) if text else None
         if shell:
@@ -176,6 +178,13 @@ class AnnualReports(scrapy.Spider):
             for link in self.scope.keep(attachments(response.url, text)):
                 yield scrapy.Request(link.url, callback=self.parse_attachment, meta={RULE: f"attachment:{link.rule}"},
                                      cb_kwargs={"page_url": response.url, "anchor_text": link.text})
+        for link in self.scope.keep(content_images(response.url, text)):
+            yield scrapy.Request(link.url, callback=self.parse_content_image, meta={RULE: f"content-image:{link.rule}"})
+
+    def parse_content_image(self, response: Response) -> Iterator[Any]:
+        """An image a report or variant page shows: archived by the WARC recorder like every response, so the
+        page replays whole; not a document (no item, no parse: reading images is later work)."""
+        yield from ()
 
     def parse_attachment(self, response: Response, page_url: str, anchor_text: str) -> Iterator[DocumentItem]:
         rule = str(response.meta.get(RULE, "attachment:anchor")).removeprefix("attachment:")

@@ -112,6 +112,28 @@ DOWNLOAD_NAME_PARAM = re.compile(r"(^|&)(filename|fileName|name|file)=([^&]+)")
 # File URLs held in JS strings: var rel_appendix = '<a href="./P0….doc">…</a>'; var att = "/…/x.pdf".
 JS_FILE_STRING = re.compile(r"[\"']([^\"'\s<>]+\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar|7z))[\"']", re.I)
 
+# --- content images (page requisites of report and variant pages) ------------------------------------------
+# Raster images worth archiving with the page: TRS ./W0<date>….jpg beside the article, Hanweb /picture/0/…,
+# JEECMS /u/cms/www/…, /uploadfiles/…; scanned 图片版 reports. Attributes read, lazy-loading ones included.
+IMAGE_EXT = re.compile(r"\.(jpe?g|png|gif|bmp|webp|tiff?)$", re.I)
+IMAGE_ATTRS = ("src", "data-src", "data-original", "original", "data-echo", "lazy-src")
+# Site chrome, never fetched as content: images inside these elements, or inside an element whose class or id
+# has one of these words (split at spaces, _ and -): header, footer, navigation, logo, share buttons, QR codes
+# (ewm = 二维码), 党政机关 / 政府网站找错 / 公安备案 badges, 友情链接, toolbars.
+CHROME_TAGS = frozenset({"header", "footer", "nav"})
+CHROME_CONTAINER = re.compile(
+    r"^(header|head|top|topbar|toolbar|footer|foot|bottom|copyright|nav|navbar|menu|subnav|logo|banner|search|"
+    r"share|bdshare|fenxiang|ewm|erweima|qrcode|qr|wx|weixin|wb|weibo|badge|badges|conac|ideconac|jiucuo|gaba|"
+    r"beian|yqlj|links|friendlink|wza|slh)$", re.I)
+# Chrome by where it lives: a portal template's folders (TRS /images/, JEECMS /r/cms/, VSB /system/resource/ …),
+# and by its file name (logo.png, wx_ewm.jpg, red.png, jiucuo.png, gaba.png, icon_*.gif …).
+CHROME_IMAGE_PATH = re.compile(
+    r"^/(images?|img|imgs|skin|skins|style|styles|css|js|template|templates|theme|themes|r/cms|system/resource|"
+    r"_sitegray|module/(?!download)\w+)/", re.I)
+CHROME_IMAGE_NAME = re.compile(
+    r"^(logo|ewm|erweima|qrcode|qr|wx|weixin|wb|weibo|jiucuo|gaba|beian|conac|dzjg|red|slh|wza|banner|icon|ico|"
+    r"share|bg|arrow|btn|dot|line|spacer|blank|loading)([._-]|\d|$)", re.I)
+
 # --- redirect shells ---------------------------------------------------------------------------------------
 META_REFRESH = re.compile(r"<meta[^>]+http-equiv=[\"']?refresh[\"']?[^>]*content=[\"']?\s*\d*\s*;?\s*url=([^\"'>\s]+)",
                           re.I)

@@ -28,6 +28,7 @@ class Link:
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
 _ANCHOR_IN_TEXT = re.compile(r"<a\b[^>]*?href\s*=\s*\\?[\"']([^\"'\\]+)\\?[\"'][^>]*>(.*?)</a>", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")
+_WORD_SPLIT = re.compile(r"[\s_-]+")
 
 
 def clean_text(text: str) -> str:
@@ -134,6 +135,41 @@ def attachments(url: str, text: str) -> list[Link]:
                 known.add(target)
                 found.append(Link(target, "", "js-variable"))
     return found
+
+
+def content_images(url: str, text: str) -> list[Link]:
+    """The raster images a page shows as content (<img src>, and lazy data-src / original), as page requisites
+    to archive with it: the rule is "img-src" or "img-lazy", the text the image's alt. Site chrome is left
+    out by the CHROME_* rules (containers, template folders, file names); hosts are the caller's to check."""
+    found: list[Link] = []
+    for img in Selector(text=text, type="html").xpath("//img"):
+        if _in_chrome(img.root):
+            continue
+        for attr in rules.IMAGE_ATTRS:
+            target = _absolute(url, img.attrib.get(attr, ""))
+            if target and is_content_image_url(target):
+                rule = "img-src" if attr == "src" else "img-lazy"
+                found.append(Link(target, clean_text(img.attrib.get("alt", "")), rule))
+    return _unique(found)
+
+
+def is_content_image_url(url: str) -> bool:
+    """A raster image URL outside the chrome folders and not named like chrome (logo, ewm, icon …)."""
+    path = unquote(urlsplit(url).path)
+    name = path.rsplit("/", 1)[-1]
+    return bool(rules.IMAGE_EXT.search(path)) and not rules.CHROME_IMAGE_PATH.search(path) and \
+        not rules.CHROME_IMAGE_NAME.match(name)
+
+
+def _in_chrome(element: Any) -> bool:
+    """The element (an <img>) or one of its ancestors is a chrome tag or has a chrome word in its class or id."""
+    for node in (element, *element.iterancestors()):
+        if str(node.tag).lower() in rules.CHROME_TAGS:
+            return True
+        words = _WORD_SPLIT.split(f"{node.get('class', '')} {node.get('id', '')}")
+        if any(rules.CHROME_CONTAINER.match(word) for word in words if word):
+            return True
+    return False
 
 
 def redirect_target(url: str, text: str) -> str | None:
