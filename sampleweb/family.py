@@ -39,17 +39,19 @@ class Column:
     rows: list[Link] = dataclasses.field(default_factory=list)
 
 
-def article_body(entry: Entry, inline_doc: Callable[[], str] | None) -> str:
-    """The body HTML of an article: the report inline, a 详见附件 lead, or the notice's paragraphs."""
+def article_body(entry: Entry, inline_doc: Callable[[], str] | None, images: str = "/uploadfiles/") -> str:
+    """The body HTML of an article: the report inline, a 详见附件 lead, or the notice's paragraphs and pictures
+    (GIFs in the CMS's upload folder ``images``, not in the template's /images/)."""
     if isinstance(entry, ReportEntry):
         return inline_doc() if inline_doc else f"<p>现将《{escape(entry.page_title)}》予以公布，详见附件。</p>"
-    pics = "".join(f'<p style="text-align:center"><img src="/images/{name}.gif" alt=""></p>' for name in entry.images)
+    pics = "".join(f'<p style="text-align:center"><img src="{images}{name}.gif" alt=""></p>' for name in entry.images)
     return "".join(f"<p>{escape(p)}</p>" for p in entry.paragraphs) + pics
 
 
 def plan_column(entries: tuple[Entry, ...], path_of: PathOf, file_of: FileOf, html: ArticleHtml,
-                content_type: str, host: str, cache_dir: Path) -> Column:
-    """Article pages, attachments and truth for ``entries``; rows come out newest first."""
+                content_type: str, host: str, cache_dir: Path, images: str = "/uploadfiles/") -> Column:
+    """Article pages, attachments and truth for ``entries``; rows come out newest first. Pictures of articles
+    are at ``images``<name>.gif (the family serves them)."""
     url = lambda path: f"http://{host}{path}"  # noqa: E731
     out = Column()
     dated = sorted(enumerate(entries), key=lambda t: (t[1].date, t[0]))
@@ -80,7 +82,7 @@ def plan_column(entries: tuple[Entry, ...], path_of: PathOf, file_of: FileOf, ht
             if entry.variant_of:
                 variants.setdefault(entry.variant_of, []).append(url(path))
         render_page = functools.partial(
-            lambda p, e, f, i: html(p, e, article_body(e, i), f), path, entry, tuple(files), inline)
+            lambda p, e, f, i: html(p, e, article_body(e, i, images), f), path, entry, tuple(files), inline)
         out.planned.append(Planned(path, content_type, day(entry.date), render_page))
     out.reports = [dataclasses.replace(r, variant_urls=tuple(variants.get(r.title, ()))) for r in reversed(out.reports)]
     out.rows = [Link(title_of(e), p, e.date) for e, p in reversed(numbered)]

@@ -24,6 +24,7 @@ from sampleweb.trs_site import ReportEntry, day, html_page, pixel, robots
 
 JPAGE = "/module/web/jpage/dataproxy.jsp"
 DOWNFILE = "/module/download/downfile.jsp"
+IMAGES = "/picture/0/"  # where Hanweb JCMS keeps the pictures of articles
 
 
 @dataclass(frozen=True)
@@ -115,14 +116,14 @@ def list_urls(site: HanwebSite, total: int) -> list[str]:
 def plan_hanweb_site(site: HanwebSite, cache_dir: Path, extra: tuple[Planned, ...] = ()) -> SitePlan:
     """Every resource of ``site`` and its ground truth."""
     col = plan_column(site.entries, lambda e, i: _article_path(site, e, i), _file,
-                      lambda p, e, b, f: _article(site, p, e, b, f), HTML, site.hostname, cache_dir)
+                      lambda p, e, b, f: _article(site, p, e, b, f), HTML, site.hostname, cache_dir, IMAGES)
     newest = col.rows[0].date
     column_path = f"/col/col{site.column_id}/index.html"
     section = chrome.link_list([Link(site.column_name, column_path, ""),
                                 Link("政府信息公开指南", f"/col/col{site.section_id + 5}/index.html", "")])
     guide = "<p>政府信息公开工作年度报告于每年1月31日前在本网站“政府信息公开年报”栏目公布。</p>"
     planned = [
-        robots(), pixel("/images/tujie.gif"), *col.planned, *extra,
+        robots(), pixel(IMAGES + "tujie.gif"), *col.planned, *extra,
         html_page(column_path, newest, lambda: _column_page(site, len(col.rows))),
         html_page("/index.html", newest, lambda: chrome.page(site.name, site.name, _nav(site),
                                                              chrome.link_list(col.rows[:5]), skin="hanweb")),

@@ -20,6 +20,7 @@ from sampleweb.trs import Link
 from sampleweb.trs_site import ReportEntry, day, pixel, robots
 
 CHARSET = "gbk"
+IMAGES = "/picture/-1/"  # the pictures of articles, as the 集约化 platform stores them
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def _html(path: str, date: str, render: Callable[[], bytes]) -> Planned:
 
 def plan_jiyue_site(site: JiyueSite, cache_dir: Path) -> SitePlan:
     """Every resource of ``site`` and its ground truth."""
-    planned: list[Planned] = [robots(), pixel("/images/tujie.gif")]
+    planned: list[Planned] = [robots(), pixel(IMAGES + "tujie.gif")]
     reports, decoys, lists = [], [], []
     folder_links: list[Link] = []
     for slug, entries in site.folders:
@@ -71,7 +72,7 @@ def plan_jiyue_site(site: JiyueSite, cache_dir: Path) -> SitePlan:
         col = plan_column(
             entries, functools.partial(_article_path, slug),
             lambda e, ext, p: (f"/upload/{e.date[:7].replace('-', '/')}/{_hex(p, ext)}.{ext}",) * 2,
-            lambda p, e, b, f: _article(site, e, b, f), HTML_GBK, site.hostname, cache_dir)
+            lambda p, e, b, f: _article(site, e, b, f), HTML_GBK, site.hostname, cache_dir, IMAGES)
         planned.extend(col.planned)
         reports.extend(col.reports)
         decoys.extend(col.decoys)

@@ -22,6 +22,7 @@ from sampleweb.trs_site import ReportEntry, day, html_page, pixel, robots
 
 API = "/jpaas-jpolicy-web-server/front/info/list"
 COLUMN = "/xxgk/zfxxgknb/"
+IMAGES = "/uploadfiles/"  # the pictures of articles
 
 
 @dataclass(frozen=True)
@@ -106,12 +107,12 @@ def plan_jslist_site(site: JsListSite, cache_dir: Path) -> SitePlan:
     """Every resource of ``site`` and its ground truth."""
     col = plan_column(site.entries, lambda e, i: f"{COLUMN}{e.date[:7].replace('-', '')}/{_hex(e.date, i)}.shtml",
                       lambda e, ext, p: (f"{p.rsplit('/', 1)[0]}/{_hex(p, ext)}.{ext}",) * 2,
-                      lambda p, e, b, f: _article(site, e, b, f), HTML, site.hostname, cache_dir)
+                      lambda p, e, b, f: _article(site, e, b, f), HTML, site.hostname, cache_dir, IMAGES)
     newest = col.rows[0].date
     guide = Link("政府信息公开指南", "/xxgk/zn/index.html", "")
     section = chrome.link_list([Link(site.column_name, COLUMN, ""), guide])
     planned = [
-        robots(), pixel("/images/tujie.gif"), *col.planned,
+        robots(), pixel(IMAGES + "tujie.gif"), *col.planned,
         html_page(COLUMN + "index.html", newest, lambda: _column_page(site)),
         html_page("/index.html", newest, functools.partial(chrome.page, site.name, site.name, _nav(), section)),
         html_page("/xxgk/index.html", newest,

@@ -14,11 +14,14 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOC = "application/msword"
 OFD = "application/ofd"
 GIF = "image/gif"
+JPEG = "image/jpeg"
+PNG = "image/png"
 TEXT = "text/plain; charset=utf-8"
 XML = "text/xml; charset=utf-8"
 JSON = "application/json; charset=utf-8"
 JS = "application/javascript; charset=utf-8"
-CONTENT_TYPES = {"html": HTML, "pdf": PDF, "docx": DOCX, "doc": DOC, "ofd": OFD, "gif": GIF, "txt": TEXT}
+CONTENT_TYPES = {"html": HTML, "pdf": PDF, "docx": DOCX, "doc": DOC, "ofd": OFD, "gif": GIF, "jpg": JPEG, "png": PNG,
+                 "txt": TEXT}
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class ExpectedReport:
     title: str = ""
     has_inline_text: bool = False
     variant_urls: tuple[str, ...] = ()  # 解读 / 图解 pages about this report (never reports themselves)
+    image_urls: tuple[str, ...] = ()  # images the report page shows in its content (page requisites, no documents)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from sampleweb.trs_site import (
     day,
     digits,
     html_page,
+    picture,
     pixel,
     robots,
 )
@@ -67,9 +68,14 @@ def plan_report(site: TrsSite, entry: ReportEntry, path: str, aid: int, cache_di
     inline = is_inline(entry.kind)
     lead = f"<p>现将《{entry.page_title}》予以公布，详见附件。</p>"
     meta = _meta(site, entry.unit, entry.date, aid)
+    # Scanned pages (图片版) as the TRS editor inlines images: beside the article, W0<date><digits>.jpg.
+    images = [f"W0{entry.date.replace('-', '')}{digits(entry.unit, entry.year, img, n=10)}.jpg" for img in entry.images]
+    planned.extend(picture(folder + name, entry.date) for name in images)
+    pics = "".join(f'<p align="center"><img src="./{name}" OLDSRC="{name}" alt="{entry.page_title}"></p>'
+                   for name in images)
 
     def body() -> str:
-        content = report_html(doc()) if inline else lead
+        content = (report_html(doc()) if inline else lead) + pics
         return trs.article(entry.page_title, meta, content, tuple(files), entry.attach_style)
 
     page_meta = _page_meta(site.column_name, entry.page_title, entry.date, entry.unit, url(path))
@@ -78,7 +84,7 @@ def plan_report(site: TrsSite, entry: ReportEntry, path: str, aid: int, cache_di
         unit_name=entry.unit, report_year=entry.year, page_url=url(path),
         attachment_urls=tuple(url(folder + f.href[2:]) for f in files),
         source_kind=source_kind(entry.kind), published_at=entry.date, seed=entry.seed,
-        title=entry.page_title, has_inline_text=inline,
+        title=entry.page_title, has_inline_text=inline, image_urls=tuple(url(folder + name) for name in images),
     )
     return planned, truth
 

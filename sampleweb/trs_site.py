@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from sampleweb import trs
 from sampleweb.document import ReportDoc
+from sampleweb.render_image import scanned_page
 from sampleweb.site import CONTENT_TYPES, HTML, TEXT, Planned
 from sampleweb.trs import Link
 
@@ -34,6 +35,7 @@ class ReportEntry:
     seed: str = ""
     title: str = ""
     attach_style: str = "block"  # block | rel_appendix (JS variable) | appendix (appendix="true" in body) | outside
+    images: tuple[str, ...] = ()  # scanned pages shown in the page body (图片版): JPEG file names, without .jpg
 
     @property
     def page_title(self) -> str:
@@ -114,6 +116,12 @@ def static(path: str, content_type: str, date: str, body: bytes) -> Planned:
 
 def pixel(path: str, date: str = "2019-01-01") -> Planned:
     return static(path, CONTENT_TYPES["gif"], date, PIXEL_GIF)
+
+
+def picture(path: str, date: str) -> Planned:
+    """A content image with bytes of its own (a scanned report page), in the format its extension names."""
+    return Planned(path, CONTENT_TYPES[path.rsplit(".", 1)[-1]], day(date),
+                   lambda: scanned_page(path.rsplit(".", 1)[-1], path))
 
 
 def html_page(path: str, date: str, render: Callable[[], bytes]) -> Planned:

@@ -20,6 +20,7 @@ from sampleweb.trs import Link
 from sampleweb.trs_site import ReportEntry, html_page, pixel, robots
 
 TRAP_500, TRAP_SLOW = "/system/resource/sitemap.jsp", "/hdjl/zxft.htm"
+IMAGES = "/__local/9/A1/"  # VSB keeps the pictures of articles under /__local/
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,10 @@ def _pager(k: int, count: int) -> str:
 def plan_vsb_site(site: VsbSite, cache_dir: Path) -> SitePlan:
     """Every resource of ``site`` and its ground truth."""
     col = plan_column(site.entries, lambda e, i: f"/info/{site.tree}/{site.first_id + 7 * i}.htm", _file,
-                      lambda p, e, b, f: _article(site, e, b, f), HTML, site.hostname, cache_dir)
+                      lambda p, e, b, f: _article(site, e, b, f), HTML, site.hostname, cache_dir, IMAGES)
     count = max(1, math.ceil(len(col.rows) / site.per_page))
     newest = col.rows[0].date
-    planned: list[Planned] = [robots(), pixel("/images/tujie.gif"), *col.planned, error_page(TRAP_500),
+    planned: list[Planned] = [robots(), pixel(IMAGES + "tujie.gif"), *col.planned, error_page(TRAP_500),
                               slow_page(TRAP_SLOW, _page(site, "在线访谈", "<p>暂无访谈。</p>"))]
     lists = []
     for k in range(count):

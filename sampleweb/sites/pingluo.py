@@ -37,8 +37,8 @@ def seed_doc(text: str, tables: Callable[[], ReportTables], unit: str) -> Report
     return compose(text, {}, tables(), unit, 2020)
 
 
-def _report(unit: str, year: int, date: str, kind: str, title: str = "") -> ReportEntry:
-    return ReportEntry(unit, year, date, kind, partial(derived_doc, unit, year), title=title)
+def _report(unit: str, year: int, date: str, kind: str, title: str = "", images: tuple[str, ...] = ()) -> ReportEntry:
+    return ReportEntry(unit, year, date, kind, partial(derived_doc, unit, year), title=title, images=images)
 
 
 REPORTS = (
@@ -52,7 +52,7 @@ REPORTS = (
                 partial(seed_doc, "pingluo_baofeng_2020.txt", baofeng_2020_tables, BAOFENG),
                 seed="003_df2de3352bcf5852.txt", title="平罗县宝丰镇2020年政府信息公开工作年度报告"),
     _report(EDU, 2020, "2021-01-25", "html_inline"),
-    _report(YAOFU, 2020, "2021-01-26", "doc"),
+    _report(YAOFU, 2020, "2021-01-26", "doc", images=("scan1", "scan2")),  # the town shows its scanned pages too
     _report(OFFICE, 2021, "2022-01-19", "html+pdf"),
     _report(EDU, 2021, "2022-01-21", "html_inline"),
     _report(YAOFU, 2021, "2022-01-24", "html_inline", "平罗县姚伏镇2021年政府信息公开工作年度报告"),

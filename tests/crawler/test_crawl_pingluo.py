@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from warcio.archiveiterator import ArchiveIterator
@@ -14,7 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 from sampleweb.server import SampleWebServer
 from sampleweb.truth import all_urls, expected_decoy_urls, expected_reports
 from storage.db import open_catalogue
-from storage.models import Capture, Crawl, Payload
+from storage.models import Capture, Crawl, Document, Payload
 from tests.conftest import fetch_via_proxy, run_nianbao
 
 
@@ -32,6 +34,7 @@ def _warc_responses(warc_dir: Path) -> dict[str, list[dict[str, Any]]]:
                     "type": rec.rec_type, "body": body, "file": path.name,
                     "payload_digest": rec.rec_headers.get_header("WARC-Payload-Digest"),
                     "version": rec.rec_headers.protocol,
+                    "content_type": rec.http_headers.get_header("Content-Type") if rec.http_headers else None,
                 })
     return found
 
@@ -85,6 +88,8 @@ def test_crawl_pingluo_end_to_end(sampleweb: SampleWebServer, database_url: str,
                                if r[0]["type"] == "response"})
         assert payloads_after_first == distinct_bodies
 
+    images = _assert_content_images_archived(sampleweb, records, sessions)
+
     # The reports: every expected report, no decoy; the public JSON keys are there.
     reports = _reports(env)
     found = {(r["unit_name"], r["report_year"]) for r in reports}
@@ -110,8 +115,43 @@ def test_crawl_pingluo_end_to_end(sampleweb: SampleWebServer, database_url: str,
         assert last is not None and last.status == "finished"
         kinds = set(s.scalars(select(Capture.record_type).where(Capture.crawl_id == last.id)).all())
         assert kinds == {"revisit"}
+        # The content images were asked for again, conditionally (304 → revisit), not skipped.
+        recaptured = set(s.scalars(select(Capture.url).where(Capture.crawl_id == last.id)).all())
+        assert images <= recaptured
     assert {(r["unit_name"], r["report_year"], r["version"]) for r in _reports(env)} == {
         (u, y, 1) for u, y in found}
+
+
+def _assert_content_images_archived(sampleweb: SampleWebServer, records: dict[str, list[dict[str, Any]]],
+                                    sessions: Any) -> set[str]:
+    """The images report and 图解 pages show are archived (page requisites), no chrome image is, and none is a
+    document. Returns the content image URLs."""
+    column = "http://www.pingluo.gov.cn/xxgk/zfxxgknb/"
+    expected = expected_reports("pingluo")
+    scans = {u for r in expected for u in r.image_urls}  # a report page's scanned pages (JPEG, bytes of their own)
+    tujie = {u for u in all_urls("pingluo") if u.startswith(column) and u.endswith(".gif")}  # 图解 pictures
+    assert len(scans) >= 2 and len(tujie) >= 2
+    for url in sorted(scans):
+        assert url in records, f"{url} not archived"
+        rec = records[url][0]
+        assert rec["type"] == "response" and rec["content_type"] == "image/jpeg"
+        assert rec["body"][:3] == b"\xff\xd8\xff" and rec["body"] == fetch_via_proxy(sampleweb, url)
+    # The 图解 pictures are one GIF served at several URLs: one response, the others identical-payload revisits.
+    assert tujie <= set(records)
+    assert {records[u][0]["content_type"] for u in tujie} == {"image/gif"}
+    assert len({records[u][0]["payload_digest"] for u in tujie}) == 1
+    assert sorted(records[u][0]["type"] for u in tujie) == ["response"] + ["revisit"] * (len(tujie) - 1)
+    # No chrome: the only images asked for are those; the portal's logo, QR codes and badges never were.
+    archived_images = {u for u in records if re.search(r"\.(jpe?g|png|gif|bmp|webp|tiff?)$", urlsplit(u).path)}
+    assert archived_images == scans | tujie
+    assert not any("/images/" in u for u in records)
+    with sessions() as s:
+        captured = dict(s.execute(select(Capture.url, Capture.media_type).where(Capture.url.in_(scans))).all())
+        assert captured == dict.fromkeys(scans, "image/jpeg")
+        documents = set(s.scalars(select(Document.url)).all())
+    # Documents are what they were before images were archived: report pages, their files, 解读/图解 pages.
+    assert documents == {u for r in expected for u in (r.page_url, *r.attachment_urls, *r.variant_urls)}
+    return scans | tujie
 
 
 def test_reports_json_is_empty_before_any_crawl(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ COLUMN = SITE.home_url + "xxgk/zfxxgknb/"
 TYPES = {
     ".html": "text/html; charset=utf-8", ".pdf": "application/pdf", ".doc": "application/msword",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".gif": "image/gif", ".txt": "text/plain; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".gif": "image/gif", ".jpg": "image/jpeg", ".txt": "text/plain; charset=utf-8", ".css": "text/css; charset=utf-8",
 }
 
 
