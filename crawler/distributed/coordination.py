@@ -35,6 +35,7 @@ from typing import Any
 import redis
 
 from crawler.distributed.keys import CrawlKeys, text
+from crawler.distributed.politeness import release_leases_of
 from spiders.drift import Findings
 
 logger = logging.getLogger(__name__)
@@ -170,6 +171,13 @@ return 0
 """
 
 
+# KEYS: a lease · ARGV: holder → 1 when the lease was held by `holder` and is deleted, else 0.
+DELETE_IF_HELD_BY = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
 @dataclass
 class CrawlCoordination:
     """One worker's side of the protocol for one crawl."""
@@ -224,9 +232,20 @@ class CrawlCoordination:
     def _log_lost(self, lost: list[Any]) -> dict[str, int]:
         requeued = {text(worker): int(count) for worker, count in zip(lost[::2], lost[1::2], strict=True)}
         for worker, count in requeued.items():
+            slots, robots = self.release_leases(worker)
             logger.warning("worker taken for dead crawl=%s worker=%s silent_for_more_than=%gs requeued=%d "
-                           "found_by=%s", self.keys.crawl_id, worker, self.stale_after, count, self.worker_id)
+                           "host_slots_freed=%d robots_leases_freed=%d found_by=%s", self.keys.crawl_id, worker,
+                           self.stale_after, count, slots, robots, self.worker_id)
         return requeued
+
+    def release_leases(self, worker: str) -> tuple[int, int]:
+        """Free what a dead worker held besides requests: its host slots (else its hosts stay throttled until
+        the leases expire) and its robots.txt fetch leases of this crawl (else the others wait up to two minutes
+        for a robots.txt that will never come)."""
+        slots = release_leases_of(self.server, self.keys.prefix, worker)
+        robots = sum(int(self.server.eval(DELETE_IF_HELD_BY, 1, key, worker))
+                     for key in self.server.scan_iter(match=f"{self.keys.robots}:lease:*"))
+        return slots, robots
 
     def is_done(self) -> bool:
         return bool(self.server.exists(self.keys.done))

@@ -47,8 +47,9 @@ class HostSlots:
     A lease expires after `ttl` seconds even if never released (a worker that died holding it).
     """
 
-    def __init__(self, server: redis.Redis, prefix: str, concurrency: int, delay: float, ttl: float) -> None:
-        self.server, self.prefix = server, prefix
+    def __init__(self, server: redis.Redis, prefix: str, concurrency: int, delay: float, ttl: float,
+                 owner: str = "") -> None:
+        self.server, self.prefix, self.owner = server, prefix, owner
         self.concurrency, self.delay, self.ttl = max(1, concurrency), max(0.0, delay), ttl
 
     def try_acquire(self, host: str, lease: str) -> float:
@@ -60,13 +61,25 @@ class HostSlots:
 
     async def acquire(self, host: str) -> str:
         """Wait (without blocking the reactor) for a slot of `host`; return the lease."""
-        lease = uuid.uuid4().hex
+        lease = f"{self.owner}/{uuid.uuid4().hex}"  # the owner first: a dead worker's leases can be found
         while (wait := self.try_acquire(host, lease)) > 0:
             await asyncio.sleep(wait)
         return lease
 
     def release(self, host: str, lease: str) -> None:
         self.server.zrem(host_slot_key(self.prefix, host), lease)
+
+
+def release_leases_of(server: redis.Redis, prefix: str, owner: str) -> int:
+    """Free every host slot `owner` (a worker taken for dead) still holds, on any host; return how many."""
+    freed = 0
+    for key in server.scan_iter(match=host_slot_key(prefix, "*")):
+        if key.endswith(b":next"):
+            continue
+        held = [member for member, _ in server.zscan_iter(key, match=f"{owner}/*")]
+        if held:
+            freed += int(server.zrem(key, *held))
+    return freed
 
 
 class SharedHostSlotMiddleware:
@@ -85,7 +98,8 @@ class SharedHostSlotMiddleware:
         settings = crawler.settings
         config = Config.from_settings(settings)
         slots = HostSlots(redis_client(config), config.redis_prefix, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
-                          settings.getfloat("DOWNLOAD_DELAY"), settings.getfloat("DOWNLOAD_TIMEOUT") + 30)
+                          settings.getfloat("DOWNLOAD_DELAY"), settings.getfloat("DOWNLOAD_TIMEOUT") + 30,
+                          owner=config.worker_id)
         return cls(slots)
 
     async def process_request(self, request: Request) -> None:

@@ -18,7 +18,7 @@ from scrapy.settings import Settings
 
 from crawler.distributed import serializer
 from crawler.distributed.coordination import CrawlCoordination
-from crawler.distributed.keys import CrawlKeys
+from crawler.distributed.keys import CrawlKeys, host_slot_key
 from crawler.distributed.politeness import LEASE, HostSlots
 from crawler.distributed.queue import POPPED, CrawlQueue
 from crawler.distributed.spider import WorkerSpider
@@ -374,3 +374,23 @@ def test_findings_add_up_over_workers(server: redis.Redis, prefix: str) -> None:
     assert found == Findings(at="2026-12-02T11:00:00+00:00", crawl_id=7,
                              columns={col: "name:政府信息公开年报", col + "2021n/": "year-subcolumn"},
                              list_rules={"trs-createPageHTML": 3, "start": 1}, reports=5, variants=1)
+
+
+def test_a_dead_workers_host_slots_and_robots_leases_are_freed(server: redis.Redis, prefix: str) -> None:
+    a, b = _workers(server, prefix, "a", "b", stale_after=0.3)
+    slots_a = HostSlots(server, prefix, concurrency=1, delay=0.0, ttl=90, owner="a")
+    slots_b = HostSlots(server, prefix, concurrency=1, delay=0.0, ttl=90, owner="b")
+    assert slots_a.try_acquire("www.pingluo.gov.cn", "a/1") == 0.0
+    assert slots_b.try_acquire("www.nxhl.gov.cn", "b/1") == 0.0
+    server.set(f"{a.keys.robots}:lease:www.pingluo.gov.cn", "a", ex=120)
+    server.set(f"{a.keys.robots}:lease:www.nxhl.gov.cn", "b", ex=120)
+    server.zadd(a.keys.requests, {"page": 0})
+    assert a.pop() == b"page"
+    assert slots_b.try_acquire("www.pingluo.gov.cn", "b/2") > 0  # a holds pingluo's only slot
+    time.sleep(0.4)  # a died (SIGKILL) holding a request, a host slot and a robots.txt lease
+    b.report(idle=False)
+    assert b.requeue_lost() == {"a": 1}
+    assert slots_b.try_acquire("www.pingluo.gov.cn", "b/2") == 0.0  # at once, not after 90 s
+    assert not server.exists(f"{a.keys.robots}:lease:www.pingluo.gov.cn")
+    assert server.get(f"{a.keys.robots}:lease:www.nxhl.gov.cn") == b"b"  # a live worker's lease stays
+    assert server.zscore(host_slot_key(prefix, "www.nxhl.gov.cn"), "b/1") is not None
