@@ -139,17 +139,20 @@ def attachments(url: str, text: str) -> list[Link]:
 
 def content_images(url: str, text: str) -> list[Link]:
     """The raster images a page shows as content (<img src>, and lazy data-src / original), as page requisites
-    to archive with it: the rule is "img-src" or "img-lazy", the text the image's alt. Site chrome is left
-    out by the CHROME_* rules (containers, template folders, file names); hosts are the caller's to check."""
+    to archive with it: the rule is "img-src" or "img-lazy", the text the image's alt; a thumbnail that links
+    to its full-size image brings that too ("img-link"). Site chrome is left out by the CHROME_* rules
+    (containers, template folders, file names); hosts are the caller's to check."""
     found: list[Link] = []
     for img in Selector(text=text, type="html").xpath("//img"):
         if _in_chrome(img.root):
             continue
-        for attr in rules.IMAGE_ATTRS:
-            target = _absolute(url, img.attrib.get(attr, ""))
+        alt = clean_text(img.attrib.get("alt", ""))
+        sources = [(img.attrib.get(attr, ""), "img-src" if attr == "src" else "img-lazy") for attr in rules.IMAGE_ATTRS]
+        sources.append((img.xpath("ancestor::a[1]/@href").get() or "", "img-link"))
+        for href, rule in sources:
+            target = _absolute(url, href)
             if target and is_content_image_url(target):
-                rule = "img-src" if attr == "src" else "img-lazy"
-                found.append(Link(target, clean_text(img.attrib.get("alt", "")), rule))
+                found.append(Link(target, alt, rule))
     return _unique(found)
 
 

@@ -78,6 +78,21 @@ def test_lazy_attributes_win_over_placeholders_and_duplicates_are_dropped() -> N
     ]
 
 
+def test_a_thumbnail_brings_the_full_size_image_it_links_to() -> None:
+    url = "http://www.example.gov.cn/zwgk/nb/202101/t20210122_1.html"
+    html = """<div class="TRS_Editor">
+      <a href="./W020210122_big.jpg" target="_blank"><img src="./W020210122_small.jpg" alt="第1页"></a>
+      <a href="./P020210122.pdf"><img src="./W020210122_pdf.png" alt="下载"></a>
+    </div>"""
+    found = content_images(url, html)
+    base = "http://www.example.gov.cn/zwgk/nb/202101/"
+    assert [(link.url, link.rule, link.text) for link in found] == [
+        (base + "W020210122_small.jpg", "img-src", "第1页"),
+        (base + "W020210122_big.jpg", "img-link", "第1页"),
+        (base + "W020210122_pdf.png", "img-src", "下载"),  # a link to a document is an attachment, not an image
+    ]
+
+
 def test_not_content_images() -> None:
     url = "http://www.example.gov.cn/xxgk/nb/t20210122_1.html"
     html = """<div class="TRS_Editor">
