@@ -8,9 +8,11 @@ first space of an ``outlink`` or ``attachment`` value is the link's anchor text,
     callback: <the spider callback that parses the page>  (its page type, when known)
     outlink: <absolute URL> <anchor text>                 (every <a href>, in page order, once per URL+text)
     attachment: <absolute URL> <anchor text>              (the outlinks that are documents)
+    embed: <absolute URL> <alt text>                      (every <img src>, in page order: what the page showed,
+                                                           whether or not the crawl fetched it)
 
 A page fetched again with a payload identical to an earlier capture of the same URL (an
-identical-payload `revisit`) has the same links, so its record lists no outlinks and attachments but
+identical-payload `revisit`) has the same links, so its record lists no outlinks, attachments and embeds but
 
     links-as-in: <WARC-Record-ID of the earlier response>  (whose own metadata record lists them)
 """
@@ -69,19 +71,33 @@ def decode_content(body: bytes, content_encoding: str | None) -> bytes:
     raise ArchiveError(f"unknown content-encoding={coding}")
 
 
-def page_links(url: str, body: bytes, content_type: str | None) -> list[Link]:
-    """Every ``<a href>`` of an HTML page (body without content-encoding), resolved against ``url``."""
+@dataclass(frozen=True)
+class PageLinks:
+    """What an HTML page refers to: its ``<a href>`` links, and the images it shows (``<img src>``, with alt)."""
+
+    anchors: list[Link]
+    embeds: list[Link]
+
+
+def page_links(url: str, body: bytes, content_type: str | None) -> PageLinks:
+    """Every ``<a href>`` and ``<img src>`` of an HTML page (body without content-encoding), resolved against
+    ``url`` (or its ``<base href>``), each once per URL and text, in page order."""
     _, text = html_to_unicode(content_type, body)
     selector = Selector(text=text, base_url=url)
     base = urljoin(url, (selector.css("base::attr(href)").get() or "").strip())
+    anchors = [(a.attrib.get("href"), " ".join(a.css("::text").getall()).strip() or a.attrib.get("title", ""))
+               for a in selector.css("a[href]")]
+    images = [(img.attrib.get("src"), img.attrib.get("alt", "")) for img in selector.css("img[src]")]
+    return PageLinks(_resolved(base, anchors), _resolved(base, images))
+
+
+def _resolved(base: str, refs: list[tuple[str | None, str]]) -> list[Link]:
     links, seen = [], set()
-    for a in selector.css("a[href]"):
-        href = (a.attrib.get("href") or "").strip()
+    for href, label in refs:
+        href = (href or "").strip()
         if not href or href.lower().startswith(_SKIP_SCHEMES):
             continue
-        absolute = safe_url_string(urljoin(base, href))
-        anchor = _SPACE.sub(" ", " ".join(a.css("::text").getall())).strip() or a.attrib.get("title", "").strip()
-        link = Link(absolute, _SPACE.sub(" ", anchor))
+        link = Link(safe_url_string(urljoin(base, href)), _SPACE.sub(" ", label).strip())
         if link not in seen:
             seen.add(link)
             links.append(link)
@@ -89,7 +105,7 @@ def page_links(url: str, body: bytes, content_type: str | None) -> list[Link]:
 
 
 def metadata_fields(
-    links: list[Link],
+    links: PageLinks,
     *,
     is_attachment: Callable[[str], bool],
     rule: str | None = None,
@@ -112,8 +128,9 @@ def metadata_fields(
     if links_as_in:
         fields["links-as-in"] = [links_as_in]
         return fields
-    fields["outlink"] = [_value(link) for link in links]
-    fields["attachment"] = [_value(link) for link in links if is_attachment(link.url)]
+    fields["outlink"] = [_value(link) for link in links.anchors]
+    fields["attachment"] = [_value(link) for link in links.anchors if is_attachment(link.url)]
+    fields["embed"] = [_value(link) for link in links.embeds]
     return {name: values for name, values in fields.items() if values}
 
 

@@ -18,7 +18,7 @@ from scrapy.responsetypes import responsetypes
 from warcio.recordloader import ArcWarcRecord
 
 from archive.cdxj import index_directory, write_index
-from archive.page_metadata import decode_content, is_html, metadata_fields, page_links
+from archive.page_metadata import PageLinks, decode_content, is_html, metadata_fields, page_links
 from archive.records import NOT_MODIFIED_PROFILE, HttpExchange, OriginalCapture, RecordBuilder, payload_sha256
 from archive.repair import repair_open_files
 from archive.replay import ArchivedResponse, archived_response
@@ -285,7 +285,8 @@ class WarcRecorderMiddleware:
         except ArchiveError as exc:
             logger.warning("event=metadata_skipped url=%s reason=%s", request.url, exc)
             return []
-        links = [] if links_as_in else page_links(request.url, body, _header(response.headers, b"Content-Type"))
+        links = PageLinks([], []) if links_as_in else page_links(request.url, body,
+                                                                   _header(response.headers, b"Content-Type"))
         fields = metadata_fields(links, is_attachment=_is_attachment,
                                  rule=request.meta.get(RULE) or request.cb_kwargs.get("rule"),
                                  via=_header(request.headers, b"Referer"),

@@ -18,6 +18,8 @@ GBK_PAGE = """<html><head><meta charset="gbk"><title>年报</title></head><body>
    政府信息公开工作年度报告.pdf </a>
 <a href="javascript:void(0)">打印</a> <a href="#top">顶部</a> <a href="mailto:a@b.cn">信箱</a>
 <a href="/files/表格 1.docx" title="附表"><img src="x.png"></a>
+<p><img src="./W020230118_1.jpg" alt="第1页"><img src="data:image/gif;base64,R0lGOD">
+<img src="./W020230118_1.jpg" alt="第1页"></p>
 <a href="P020230118.pdf">  平罗县2022年
    政府信息公开工作年度报告.pdf </a>
 </body></html>""".encode("gbk")
@@ -29,16 +31,20 @@ def _is_attachment(url: str) -> bool:
 
 def test_links_of_a_gbk_page() -> None:
     links = page_links(PAGE, GBK_PAGE, "text/html")
-    assert [(link.url, link.text) for link in links] == [
+    assert [(link.url, link.text) for link in links.anchors] == [
         ("http://www.example.gov.cn/xxgk/ndbg/", "上一级"),
         ("http://www.example.gov.cn/xxgk/ndbg/202301/P020230118.pdf", "平罗县2022年 政府信息公开工作年度报告.pdf"),
         ("http://www.example.gov.cn/files/%E8%A1%A8%E6%A0%BC%201.docx", "附表"),
+    ]
+    assert [(link.url, link.text) for link in links.embeds] == [
+        ("http://www.example.gov.cn/xxgk/ndbg/202301/x.png", ""),
+        ("http://www.example.gov.cn/xxgk/ndbg/202301/W020230118_1.jpg", "第1页"),
     ]
 
 
 def test_base_href_is_honoured() -> None:
     body = b'<html><head><base href="http://cdn.example.gov.cn/a/"></head><a href="b.pdf">b</a></html>'
-    assert page_links(PAGE, body, "text/html; charset=utf-8")[0].url == "http://cdn.example.gov.cn/a/b.pdf"
+    assert page_links(PAGE, body, "text/html; charset=utf-8").anchors[0].url == "http://cdn.example.gov.cn/a/b.pdf"
 
 
 def test_metadata_record_fields() -> None:
@@ -57,6 +63,8 @@ def test_metadata_record_fields() -> None:
         "attachment: http://www.example.gov.cn/xxgk/ndbg/202301/P020230118.pdf"
         " 平罗县2022年 政府信息公开工作年度报告.pdf",
         "attachment: http://www.example.gov.cn/files/%E8%A1%A8%E6%A0%BC%201.docx 附表",
+        "embed: http://www.example.gov.cn/xxgk/ndbg/202301/x.png",
+        "embed: http://www.example.gov.cn/xxgk/ndbg/202301/W020230118_1.jpg 第1页",
     ]
     assert record.rec_headers.get_header("WARC-Concurrent-To") == "<urn:uuid:r>"
 
