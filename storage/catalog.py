@@ -161,6 +161,12 @@ class Catalog:
         found = {kind: int(n) for kind, n in rows}
         return {"pages": found.get("page", 0), "attachments": found.get("attachment", 0)}
 
+    def http_capture_count(self, crawl_id: int) -> int:
+        """How many HTTP responses the crawl archived (response and revisit records)."""
+        with self.sessions() as s:
+            return int(s.scalar(select(func.count()).select_from(Capture).where(
+                Capture.crawl_id == crawl_id, Capture.record_type.in_(HTTP_RECORD_TYPES))) or 0)
+
     def finish_crawl(self, crawl_id: int, now: datetime, status: str, reason: str, counts: dict[str, int]) -> None:
         with self.sessions.begin() as s:
             crawl = s.get_one(Crawl, crawl_id)

@@ -22,8 +22,11 @@ good. The live workers at that moment become the crawl's `members`. Each closes 
 and finishing its WARC files — and says so with `close` (a worker that leaves before the crawl is done gives back
 what it still holds); the close that leaves no member undrained takes the finalizer lock, and only that worker
 assembles the reports and closes the crawl row (crawler/distributed/finalize.py). A member that dies before it
-drained is reaped by any worker that polls the crawl later (`reap`): it is dropped from the members, the close
-reason says a worker was lost, and the reaper finalizes the crawl once every remaining member has drained.
+drained is reaped by any worker that polls the crawl later (`reap`): it is dropped from the members, the totals
+count it (`reaped`), and the reaper finalizes the crawl once every remaining member has drained. Nothing of its
+part is lost: its requests were all done (it was idle when the crawl was done), its documents recorded as they
+came; the finalizer repairs its WARC file and parses what it had not stored. Only its counters and its discovery
+findings are missing, so no drift is recorded for that crawl.
 """
 
 from __future__ import annotations
@@ -162,7 +165,7 @@ for _, member in ipairs(redis.call('SDIFF', KEYS[3], KEYS[4])) do
   if not at or now - at > tonumber(ARGV[1]) then
     redis.call('SREM', KEYS[3], member)
     redis.call('HDEL', KEYS[1], member)
-    redis.call('HSETNX', KEYS[6], 'reason', 'worker_lost: ' .. member .. ' died before it stored its part')
+    redis.call('HINCRBY', KEYS[6], 'reaped', 1)
   end
 end
 if #redis.call('SDIFF', KEYS[3], KEYS[4]) > 0 then return 0 end

@@ -130,7 +130,7 @@ class WorkerCrawl:
             self.heartbeat.stop()
         stats = self.crawler.stats
         drained = reason == "finished" and self.coordination.is_done()
-        counts = {**crawl_counts(stats), "responses": int(stats.get_value("downloader/response_count", 0))}
+        counts = crawl_counts(stats)
         # A worker stopped (SIGTERM: "shutdown") gives back what it held (CLOSE) and the others go on: its leaving
         # does not make the crawl interrupted. Any other early end (an error, a page cap) says so.
         self.coordination.add_totals(counts, reason="" if drained or reason in ("finished", "shutdown") else reason,

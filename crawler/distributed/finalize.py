@@ -52,9 +52,10 @@ def finalize_crawl(config: Config, server: redis.Redis, keys: CrawlKeys, site: S
         logger.warning("event=warc_repaired_at_finalize crawl=%s file=%s", keys.crawl_id, path.name)
     parse_left_over(config, sessions, site, keys.crawl_id)
     versions = assemble_reports(sessions, site, keys.crawl_id, PARSER_VERSION, datetime.now(UTC))
-    status, reason = crawl_status(totals.get("reason", "finished"), int(totals.get("responses", 0)),
-                                  totals.get("first_error", ""))
     catalog = Catalog(sessions)
+    # Responses as archived by every worker, a lost one too (the totals only have those of workers that closed).
+    status, reason = crawl_status(totals.get("reason", "finished"), catalog.http_capture_count(keys.crawl_id),
+                                  totals.get("first_error", ""))
     # Pages and attachments from the catalogue, so that a worker lost mid-crawl is counted too; bytes and errors
     # are what the workers that closed reported.
     counts = {**{name: int(totals.get(name, 0)) for name in COUNTS}, **catalog.document_counts(keys.crawl_id)}
@@ -70,11 +71,11 @@ def finalize_crawl(config: Config, server: redis.Redis, keys: CrawlKeys, site: S
 def record_drift(config: Config, coordination: CrawlCoordination, site: Site, status: str,
                  totals: dict[str, str]) -> None:
     """Drift alerts from what all workers' discovery found, as a standalone crawl records them — unless the
-    crawl did not finish, or a worker was lost: its part of the findings went with it, and a partial picture
-    would raise false alerts."""
-    if status != "finished" or int(totals.get("requeued", 0)):
-        logger.info("drift not recorded crawl=%s status=%s requeued=%s", coordination.keys.crawl_id, status,
-                    totals.get("requeued", 0))
+    crawl did not finish, or a worker was lost (requeued or reaped): its part of the findings went with it, and a
+    partial picture would raise false alerts."""
+    if status != "finished" or int(totals.get("requeued", 0)) or int(totals.get("reaped", 0)):
+        logger.info("drift not recorded crawl=%s status=%s requeued=%s reaped=%s", coordination.keys.crawl_id,
+                    status, totals.get("requeued", 0), totals.get("reaped", 0))
         return
     DriftStore(config.home).record_and_warn(site.id, coordination.findings(datetime.now(UTC).isoformat(
         timespec="seconds")))
