@@ -7,14 +7,21 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from crawler.config import Config
-from crawler.errors import NianbaoError
+from crawler.distributed.keys import active_crawls_key, redis_client
+from crawler.errors import ConfigError, NianbaoError
 from crawler.scheduling.runs import recover_stale, resumable, running
 from spiders.registry import Site
 from storage.catalog import Catalog, RunConflict
 from storage.db import open_catalogue
+from storage.models import Crawl
+from storage.queries import as_utc
 
 logger = logging.getLogger(__name__)
+
+DISTRIBUTED = "distributed"  # the trigger of runs opened by `nianbao crawl --distributed`
 
 
 class SiteBusy(NianbaoError):
@@ -38,7 +45,7 @@ def claim_site(site: Site, config: Config, resume: bool) -> Claim:
     catalog = Catalog(sessions)
     now = datetime.now(UTC)
     recover_stale(sessions, now, site.id)
-    busy = running(sessions, site.id)
+    busy = [crawl for crawl in running(sessions, site.id) if not _lost_distributed(crawl, config, sessions, now)]
     if busy:
         raise SiteBusy(f"site {site.id} is being crawled (crawl {busy[0].id}, pid {busy[0].pid} on {busy[0].host}); "
                        f"try again when it ends (`nianbao status`)")
@@ -57,3 +64,31 @@ def claim_site(site: Site, config: Config, resume: bool) -> Claim:
     except RunConflict:
         raise SiteBusy(f"site {site.id}: another process started a run of it just now; try again when it ends "
                        f"(`nianbao status`)") from None
+
+
+# Minutes after its start past which a distributed run that Redis no longer lists is taken for lost (the enqueuer
+# lists a run in Redis a moment after it writes the row).
+LOST_DISTRIBUTED_AFTER = 10
+
+
+def _lost_distributed(crawl: Crawl, config: Config, sessions: sessionmaker[Session], now: datetime) -> bool:
+    """A distributed run (no owning process) whose state is gone from Redis (wiped, or another Redis): nobody will
+    ever close it. It is marked interrupted here, so that the site is not refused for ever."""
+    if crawl.trigger != DISTRIBUTED or crawl.pid is not None or \
+            as_utc(crawl.started_at) > now - timedelta(minutes=LOST_DISTRIBUTED_AFTER):
+        return False
+    try:
+        listed = redis_client(config).hexists(active_crawls_key(config.redis_prefix), str(crawl.id))
+    except ConfigError:
+        return False  # Redis unreachable: the run may well be going on
+    if listed:
+        return False
+    with sessions.begin() as s:
+        row = s.get_one(Crawl, crawl.id)
+        if row.status != "running":
+            return True
+        row.status, row.finished_at = "interrupted", now
+        row.close_reason = f"distributed run no longer listed in Redis at {config.redis_url}"
+    logger.warning("distributed crawl lost site=%s crawl=%s: not listed in Redis, marked interrupted",
+                   crawl.site_id, crawl.id)
+    return True

@@ -121,10 +121,10 @@ class Catalog:
         try:
             with self.sessions.begin() as s:
                 crawl = Crawl(site_id=site_id, started_at=now, status="running", trigger=trigger)
-                if not owned:
-                    crawl.pid = None
                 s.add(crawl)
                 s.flush()
+                if not owned:  # the ORM writes the column default (this pid) for a None: cleared afterwards
+                    s.execute(update(Crawl).where(Crawl.id == crawl.id).values(pid=None))
                 return crawl.id
         except IntegrityError as exc:
             if self._running(site_id=site_id):

@@ -11,6 +11,7 @@ import scrapy
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
+from crawler.claim import DISTRIBUTED
 from crawler.config import Config
 from crawler.distributed import serializer
 from crawler.distributed.keys import CrawlKeys, active_crawls_key, require_postgresql
@@ -21,7 +22,6 @@ from storage.db import open_catalogue
 
 logger = logging.getLogger(__name__)
 
-TRIGGER = "distributed"
 # Pushing is the same for the workers' CrawlQueue (it only changes how requests are popped).
 QUEUE_CLASS = "scrapy_redis.queue.PriorityQueue"
 
@@ -37,7 +37,7 @@ def enqueue_site(config: Config, server: redis.Redis, site_ref: str) -> int:
     spider = WorkerSpider(site=site_ref, worker_id="enqueuer")
     catalog = Catalog(open_catalogue(config.database_url))
     catalog.upsert_site(spider.site)
-    crawl_id = catalog.start_crawl(spider.site.id, datetime.now(UTC), TRIGGER, owned=False)
+    crawl_id = catalog.start_crawl(spider.site.id, datetime.now(UTC), DISTRIBUTED, owned=False)
     spider.crawl_id = crawl_id
     keys = CrawlKeys(config.redis_prefix, crawl_id)
     scheduler = Scheduler(server, persist=True, queue_key=keys.requests, queue_cls=QUEUE_CLASS,

@@ -8,13 +8,15 @@ import os
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import redis
 import sqlalchemy as sa
 
-from crawler.claim import SiteBusy, claim_site
+from crawler.claim import DISTRIBUTED, LOST_DISTRIBUTED_AFTER, SiteBusy, claim_site
 from crawler.config import Config
 from spiders.registry import resolve_site
 from storage.catalog import Catalog, RunConflict
@@ -114,3 +116,34 @@ def test_migration_0004_keeps_the_latest_running_row_of_a_site(database_url: str
     assert [rows[i][0] for i in (2, 3, 4)] == ["finished", "running", "running"]
     with pytest.raises(RunConflict):
         Catalog(sessions).start_crawl("helan", datetime.now(UTC))
+
+
+def test_a_distributed_run_redis_no_longer_lists_is_taken_for_lost(tmp_path: Path) -> None:
+    """Redis was wiped under a distributed run: nobody will close its row; the site must not be refused for ever."""
+    prefix = f"nianbao-test-{uuid.uuid4().hex[:10]}:"
+    url = f"sqlite:///{tmp_path / 'nianbao.db'}"
+    config = Config.from_settings({"NIANBAO_DATABASE_URL": url, "NIANBAO_REDIS_PREFIX": prefix})
+    site, catalog = resolve_site("pingluo"), Catalog(open_catalogue(url))
+    catalog.upsert_site(site)
+    server = redis.Redis.from_url(config.redis_url)
+    old = datetime.now(UTC) - timedelta(minutes=LOST_DISTRIBUTED_AFTER + 1)
+    try:
+        listed = catalog.start_crawl("pingluo", old, DISTRIBUTED, owned=False)
+        server.hset(f"{prefix}crawls", str(listed), "pingluo")
+        with pytest.raises(SiteBusy):  # listed: the workers are on it
+            claim_site(site, config, resume=False)
+        server.hdel(f"{prefix}crawls", str(listed))
+        with open_catalogue(url).begin() as s:
+            s.get_one(Crawl, listed).started_at = datetime.now(UTC)
+        with pytest.raises(SiteBusy):  # not listed yet, but just opened: the enqueuer lists it a moment later
+            claim_site(site, config, resume=False)
+        with open_catalogue(url).begin() as s:
+            s.get_one(Crawl, listed).started_at = old
+        claim = claim_site(site, config, resume=False)
+    finally:
+        server.delete(f"{prefix}crawls")
+        server.close()
+    with open_catalogue(url)() as s:
+        lost = s.get_one(Crawl, listed)
+        assert (lost.status, "no longer listed in Redis" in (lost.close_reason or "")) == ("interrupted", True)
+        assert s.get_one(Crawl, claim.crawl_id).status == "running"
