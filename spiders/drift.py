@@ -66,7 +66,8 @@ class DriftStore:
         return json.loads(path.read_text("utf-8")) if path.exists() else {}
 
     def record(self, site: str, found: Findings) -> list[Alert]:
-        """Store this crawl's findings; return (and append) the alerts they raise against the last good crawl."""
+        """Store this crawl's findings; return the alerts they raise against the last good crawl (appended to the
+        site's alerts file and logged as warnings)."""
         state = self.state(site)
         good = state.get("last_good") or {}
         alerts = drift_alerts(site, found, good)
@@ -77,11 +78,6 @@ class DriftStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(state, ensure_ascii=False, indent=1), "utf-8")
         self.append(alerts)
-        return alerts
-
-    def record_and_warn(self, site: str, found: Findings) -> list[Alert]:
-        """`record`, with each alert logged as a warning."""
-        alerts = self.record(site, found)
         for alert in alerts:
             logger.warning("drift alert site=%s kind=%s detail=%s", alert.site, alert.kind, alert.detail)
         return alerts
@@ -134,7 +130,7 @@ class DriftMonitor:
         site = getattr(spider, "site", None)
         if site is None or reason not in ("finished", "closespider_pagecount"):
             return  # an interrupted crawl says nothing about the site's template
-        self.store.record_and_warn(site.id, findings_of(spider))
+        self.store.record(site.id, findings_of(spider))
 
 
 def findings_of(spider: Spider) -> Findings:

@@ -39,6 +39,7 @@ import redis
 
 from crawler.distributed.keys import CrawlKeys, text
 from crawler.distributed.politeness import release_leases_of
+from crawler.distributed.robots import release_fetch_leases_of
 from spiders.drift import Findings
 
 logger = logging.getLogger(__name__)
@@ -174,13 +175,6 @@ return 0
 """
 
 
-# KEYS: a lease · ARGV: holder → 1 when the lease was held by `holder` and is deleted, else 0.
-DELETE_IF_HELD_BY = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
-
-
 @dataclass
 class CrawlCoordination:
     """One worker's side of the protocol for one crawl."""
@@ -245,10 +239,8 @@ class CrawlCoordination:
         """Free what a dead worker held besides requests: its host slots (else its hosts stay throttled until
         the leases expire) and its robots.txt fetch leases of this crawl (else the others wait up to two minutes
         for a robots.txt that will never come)."""
-        slots = release_leases_of(self.server, self.keys.prefix, worker)
-        robots = sum(int(self.server.eval(DELETE_IF_HELD_BY, 1, key, worker))
-                     for key in self.server.scan_iter(match=f"{self.keys.robots}:lease:*"))
-        return slots, robots
+        return (release_leases_of(self.server, self.keys.prefix, worker),
+                release_fetch_leases_of(self.server, self.keys, worker))
 
     def is_done(self) -> bool:
         return bool(self.server.exists(self.keys.done))

@@ -77,7 +77,7 @@ def record_drift(config: Config, coordination: CrawlCoordination, site: Site, st
         logger.info("drift not recorded crawl=%s status=%s requeued=%s reaped=%s", coordination.keys.crawl_id,
                     status, totals.get("requeued", 0), totals.get("reaped", 0))
         return
-    DriftStore(config.home).record_and_warn(site.id, coordination.findings(datetime.now(UTC).isoformat(
+    DriftStore(config.home).record(site.id, coordination.findings(datetime.now(UTC).isoformat(
         timespec="seconds")))
 
 
@@ -96,7 +96,7 @@ def parse_left_over(config: Config, sessions: sessionmaker[Session], site: Site,
 def forget_crawl(server: redis.Redis, keys: CrawlKeys) -> None:
     """Drop the crawl's queue, duplicate filter and state from Redis, and from the active crawls."""
     pipe = server.pipeline()
-    pipe.delete(*keys.all(), *server.scan_iter(match=f"{keys.robots}:lease:*"),
+    pipe.delete(*keys.all(), *server.scan_iter(match=keys.robots_lease("*")),
                 *server.scan_iter(match=f"{keys.inflight_prefix}*"))
     pipe.hdel(active_crawls_key(keys.prefix), str(keys.crawl_id))
     pipe.execute()

@@ -66,6 +66,10 @@ class CrawlKeys:
         """Hash host → robots.txt body as the first worker fetched it (crawler/distributed/robots.py)."""
         return self._key("robots")
 
+    def robots_lease(self, netloc: str) -> str:
+        """The worker id that fetches `netloc`'s robots.txt for the crawl (with a TTL); ``"*"``: a pattern of all."""
+        return f"{self.robots}:lease:{netloc}"
+
     @property
     def findings(self) -> str:
         """Hash of what discovery found over all workers (spiders/drift.py Findings): ``column:<url>`` → rule,

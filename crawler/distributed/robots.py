@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import redis
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request, Response
@@ -34,8 +35,11 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         self.config = Config.from_settings(crawler.settings)
         self.server = redis_client(self.config)
 
+    def _keys(self) -> CrawlKeys:
+        return CrawlKeys(self.config.redis_prefix, int(getattr(self.crawler.spider, "crawl_id", 0)))
+
     def _key(self) -> str:
-        return CrawlKeys(self.config.redis_prefix, int(getattr(self.crawler.spider, "crawl_id", 0))).robots
+        return self._keys().robots
 
     async def robot_parser(self, request: Request) -> Any:
         netloc = urlparse_cached(request).netloc
@@ -48,7 +52,7 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     async def _shared_body(self, netloc: str) -> bytes | None:
         """The body another worker published, or None once this worker holds the fetch lease."""
-        lease = f"{self._key()}:lease:{netloc}"
+        lease = self._keys().robots_lease(netloc)
         while True:
             body = self.server.hget(self._key(), netloc)
             if body is not None:
@@ -64,3 +68,17 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         self.server.hset(self._key(), netloc, FAILED)
         super()._robots_error(exc, netloc)
+
+
+# KEYS: a fetch lease · ARGV: holder → 1 when `holder` held it and it is deleted, else 0.
+DELETE_IF_HELD_BY = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+def release_fetch_leases_of(server: redis.Redis, keys: CrawlKeys, owner: str) -> int:
+    """Free the robots.txt fetch leases `owner` (a worker taken for dead) holds in the crawl, so that the others
+    need not wait out FETCH_LEASE for a robots.txt that will never come; return how many."""
+    return sum(int(server.eval(DELETE_IF_HELD_BY, 1, key, owner))
+               for key in server.scan_iter(match=keys.robots_lease("*")))
