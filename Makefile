@@ -3,7 +3,7 @@ VENV      ?= .venv
 # pywb (GPL-3.0, replay only) pins redis==2.10.6, which breaks scrapy-redis: it gets a venv of its own.
 PYWB_VENV ?= .venv-pywb
 PY        := $(VENV)/bin/python
-PACKAGES  := crawler spiders archive storage parsing web sampleweb
+PACKAGES  := kernel parsing storage archive lifecycle crawler spiders distributed scheduling web cli sampleweb
 
 .PHONY: demo test bench lint typecheck system-deps services clean .venv-pywb
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from cdxj_indexer.main import CDXJIndexer
 
 from archive.writer import WARC_SUFFIX, fsync_directory
-from crawler.errors import ArchiveError
+from kernel.errors import ArchiveError
 
 logger = logging.getLogger(__name__)
 

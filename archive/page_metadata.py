@@ -30,7 +30,7 @@ from parsel import Selector
 from w3lib.encoding import html_to_unicode
 from w3lib.url import safe_url_string
 
-from crawler.errors import ArchiveError
+from kernel.errors import ArchiveError
 
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
 _SPACE = re.compile(r"\s+")

@@ -15,7 +15,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
 
 from archive.writer import OPEN_SUFFIX
-from crawler.errors import ArchiveError
+from kernel.errors import ArchiveError
 
 _READ_ERRORS = (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, OSError, ValueError, zlib.error)
 

@@ -35,7 +35,7 @@ from urllib.parse import urldefrag, urlsplit, urlunsplit
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
-from crawler.errors import ArchiveError
+from kernel.errors import ArchiveError
 
 WARC_VERSION = "WARC/1.1"
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive.writer import OPEN_SUFFIX, WARC_SUFFIX, fsync_directory
-from crawler.errors import ArchiveError
+from kernel.errors import ArchiveError
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from archive.reader import read_record
 from archive.records import ORIG_TRANSFER_ENCODING, payload_sha256
-from crawler.errors import ArchiveError
+from kernel.errors import ArchiveError
 
 
 @dataclass(frozen=True)

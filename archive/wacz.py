@@ -14,7 +14,7 @@ from pathlib import Path
 from wacz.main import main as wacz_main
 
 from archive.records import warc_date
-from crawler.errors import ArchiveError
+from kernel.errors import ArchiveError
 
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
 

@@ -19,7 +19,7 @@ from typing import BinaryIO
 from warcio.recordloader import ArcWarcRecord
 
 from archive.records import RecordBuilder, record_bytes
-from crawler.errors import ArchiveError
+from kernel.errors import ArchiveError
 
 logger = logging.getLogger(__name__)
 

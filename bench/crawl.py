@@ -43,7 +43,7 @@ class Run:
 
 def _nianbao(args: list[str], home: Path, proxy: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "NIANBAO_HOME": str(home), "NIANBAO_BROWSER": os.environ.get("NIANBAO_BROWSER", "1")}
-    return subprocess.Popen([sys.executable, "-m", "crawler.cli", *args, "--proxy", proxy], cwd=REPO, env=env,
+    return subprocess.Popen([sys.executable, "-m", "cli", *args, "--proxy", proxy], cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

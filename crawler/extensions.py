@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import UTC, datetime
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from crawler.claim import claim_site
-from crawler.config import Config
+from kernel.config import Config
+from lifecycle.claim import claim_site
 from spiders.annual_reports import AnnualReports
 from storage.catalog import Catalog
 from storage.db import open_catalogue
+from storage.drift import DriftStore, Findings
 from storage.history import record_withdrawals
 
 logger = logging.getLogger(__name__)
 
 
 class CrawlRecorder:
-    """Frames each run with its Crawl row: the spider comes with the row `crawler/claim.py` took for it
+    """Frames each run with its Crawl row: the spider comes with the row `lifecycle/claim.py` took for it
     (`nianbao crawl`), or, run as `scrapy crawl annual_reports -a site=…`, takes it here — a site with a live run
     is then refused with SiteBusy before anything is fetched. Closes the row with status and counts."""
 
@@ -89,3 +91,31 @@ def crawl_status(close_reason: str, responses: int, first_error: str) -> tuple[s
     if responses == 0:
         return "failed", f"no response from the site ({first_error or 'unknown error'}); check the URL and the proxy"
     return "finished", close_reason
+
+
+class DriftMonitor:
+    """Extension: at spider close, stores what discovery found and records drift alerts for the site."""
+
+    def __init__(self, store: DriftStore) -> None:
+        self.store = store
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DriftMonitor:
+        ext = cls(DriftStore(Config.from_settings(crawler.settings).home))
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        site = getattr(spider, "site", None)
+        if site is None or reason not in ("finished", "closespider_pagecount"):
+            return  # an interrupted crawl says nothing about the site's template
+        self.store.record(site.id, findings_of(spider))
+
+
+def findings_of(spider: Spider) -> Findings:
+    """What the spider's discovery found in this process (the whole crawl, or one worker's part of it)."""
+    roles: Counter[str] = Counter(getattr(spider, "roles", {}))
+    return Findings(at=datetime.now(UTC).isoformat(timespec="seconds"), crawl_id=getattr(spider, "crawl_id", None),
+                    columns=dict(getattr(spider, "columns", {})),
+                    list_rules=dict(Counter(getattr(spider, "lists", {}).values())),
+                    reports=roles["report"], variants=roles["variant"])

@@ -22,10 +22,10 @@ from archive.page_metadata import PageLinks, decode_content, is_html, metadata_f
 from archive.records import NOT_MODIFIED_PROFILE, HttpExchange, OriginalCapture, RecordBuilder, payload_sha256
 from archive.repair import repair_open_files
 from archive.replay import ArchivedResponse, archived_response
+from archive.resume import ArchiveAnswers, read_capture
 from archive.writer import RecordLocation, WarcWriter
-from crawler.config import Config
-from crawler.errors import ArchiveError
-from crawler.resume import ArchiveAnswers, read_capture
+from kernel.config import Config
+from kernel.errors import ArchiveError
 from spiders.discovery import ATTACHMENT_EXT
 from storage.catalog import CaptureRow, Catalog, StoredCapture
 from storage.db import open_catalogue
@@ -43,7 +43,7 @@ REVALIDATES = "nianbao_revalidates"
 # The request.meta keys that describe one exchange (as sent, recorded, revalidated), not the request to make.
 EXCHANGE_META = (SENT_AT, CAPTURE_ID, REVALIDATES)
 REVISIT_FLAG = "nianbao-revisit"
-# Set here: a response a resumed crawl answered from its own earlier capture (crawler/resume.py).
+# Set here: a response a resumed crawl answered from its own earlier capture (archive/resume.py).
 RESUMED_FLAG = "nianbao-resumed"
 # The media type of a rendered DOM's `conversion` record (the DOM is serialised as UTF-8 whatever the page declared).
 RENDERED_MEDIA_TYPE = "text/html; charset=utf-8"
@@ -84,7 +84,7 @@ class WarcRecorderMiddleware:
     their CDXJ index (archive.cdxj) if they lack one; each file is indexed as it closes.
 
     In a resumed crawl (``spider.resumed``) a GET the crawl already captured is answered from that capture
-    (flag ``nianbao-resumed``) and not recorded again; see crawler/resume.py.
+    (flag ``nianbao-resumed``) and not recorded again; see archive/resume.py.
     """
 
     def __init__(self, crawler: Crawler, config: Config) -> None:

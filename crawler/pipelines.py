@@ -9,9 +9,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from crawler.config import Config
 from crawler.items import DocumentItem
-from crawler.parse_stage import ParseJob, ParseJobResult, ParseStage
+from kernel.config import Config
+from lifecycle.parse_stage import ParseJob, ParseJobResult, ParseStage
 from parsing.report import PARSER_VERSION
 from spiders.annual_reports import AnnualReports
 from storage.catalog import Catalog
@@ -100,4 +100,4 @@ class DocumentPipeline:
         store_outcome(self.sessions, Outcome(
             payload_sha256=result.job.payload_sha256, parser_version=PARSER_VERSION, ok=result.ok,
             reason=result.reason, is_report=result.is_report, source_kind=result.source_kind,
-            text=result.text, record=result.record), datetime.now(UTC))
+            text=result.text, record=result.record, warnings=result.warnings), datetime.now(UTC))

@@ -31,7 +31,7 @@ class ParseResult:
 
 def parse_document(data: bytes, *, media_type: str | None = None, url: str | None = None,
                    filename: str | None = None, page_meta: dict[str, str] | None = None) -> ParseResult:
-    """Extract and parse one document. Raises crawler.errors.ParseError when the bytes cannot be read."""
+    """Extract and parse one document. Raises kernel.errors.ParseError when the bytes cannot be read."""
     name = filename or (url.rsplit("/", 1)[-1] if url else None)
     extraction = extract(data, media_type=media_type, filename=name)
     kind = SOURCE_KINDS.get(extraction.source_kind, extraction.source_kind)

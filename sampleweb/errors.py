@@ -1,6 +1,6 @@
 """Errors the sample web raises while building its sites."""
 
-from crawler.errors import NianbaoError
+from kernel.errors import NianbaoError
 
 
 class SampleWebBuildError(NianbaoError):

@@ -48,15 +48,15 @@ class AnnualReports(scrapy.Spider):
         self.site: Site = resolve_site(site)
         self.scope = SiteScope.for_site(self.site)
         self.allowed_domains = self.scope.domains
-        # The run's row, taken by crawler/claim.py (by `nianbao crawl`, or by CrawlRecorder under `scrapy crawl`).
+        # The run's row, taken by lifecycle/claim.py (by `nianbao crawl`, or by CrawlRecorder under `scrapy crawl`).
         self.crawl_id: int | None = int(crawl_id) if crawl_id else None
-        # A resumed run answers what it captured before from the archive (crawler/resume.py).
+        # A resumed run answers what it captured before from the archive (archive/resume.py).
         self.resumed = bool(resume) and resume != "0" and self.crawl_id is not None
         self.this_year = dt.date.today().year
         self.max_list_pages = int(self.site.overrides.get("max_list_pages", 200))
         self.list_pages: Counter[str] = Counter()  # list pages asked for, per column (≤ max_list_pages)
         self.lists_asked: set[str] = set()
-        # What discovery found, for drift alerts (spiders/drift.py): column URL → rule, list URL → rule.
+        # What discovery found, for drift alerts (storage/drift.py): column URL → rule, list URL → rule.
         self.columns: dict[str, str] = {}
         self.lists: dict[str, str] = {}
         self.roles: Counter[str] = Counter()

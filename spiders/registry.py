@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.errors import NianbaoError, UnknownSiteError
+from kernel.config import Config
+from kernel.errors import NianbaoError, UnknownSiteError
 from storage.catalog import SiteRow
 
 REGISTRY_FILE = Path(__file__).with_name("sites.toml")
@@ -31,10 +32,9 @@ class Site(SiteRow):
 
 
 def registry_file() -> Path:
-    """The registry in use: NIANBAO_REGISTRY (crawler/settings.py) or spiders/sites.toml."""
-    from crawler import settings
-
-    return Path(settings.NIANBAO_REGISTRY) if settings.NIANBAO_REGISTRY else REGISTRY_FILE
+    """The registry in use: NIANBAO_REGISTRY (kernel/config.py) or spiders/sites.toml."""
+    registry = Config.load().registry
+    return Path(registry) if registry else REGISTRY_FILE
 
 
 def load_registry(path: Path | None = None) -> dict[str, Site]:

@@ -138,6 +138,8 @@ class ParseOutcome(Base):
     report_year: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str | None] = mapped_column(Text)
     record: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The parser's warnings about the document (why it is not a report, …); NULL for outcomes before 0005.
+    warnings: Mapped[list[str] | None] = mapped_column(JSON)
     parsed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (

@@ -37,6 +37,8 @@ class Outcome:
     source_kind: str | None
     text: str | None
     record: dict[str, Any] | None
+    # The parser's warnings about the document (why it is not a report, where the unit's name came from, …).
+    warnings: tuple[str, ...] = ()
 
 
 def has_outcome(sessions: sessionmaker[Session], payload_sha256: str, parser_version: str) -> bool:
@@ -58,7 +60,7 @@ def store_outcome(sessions: sessionmaker[Session], outcome: Outcome, now: dateti
                 status="ok" if outcome.ok else "failed", reason=outcome.reason, is_report=outcome.is_report,
                 source_kind=outcome.source_kind, unit_name=record.get("unit_name"),
                 report_year=record.get("report_year"), text=outcome.text, record=outcome.record,
-                parsed_at=now,
+                warnings=list(outcome.warnings), parsed_at=now,
             ))
     except IntegrityError:
         if not has_outcome(sessions, outcome.payload_sha256, outcome.parser_version):

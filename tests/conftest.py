@@ -63,7 +63,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 def run_nianbao(args: list[str], env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run the `nianbao` command line in a child process (a Scrapy reactor runs once per process)."""
     full_env = {**os.environ, **env}
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=REPO, env=full_env,
+    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=REPO, env=full_env,
                           capture_output=True, text=True, timeout=timeout)
 
 

@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from archive.pywb import COLLECTION
-from crawler.config import Config
+from kernel.config import Config
 from spiders.registry import REGISTRY_FILE
 from storage.db import open_catalogue
 from web.auth import COOKIE, OperatorRequired, Signer, load_session, session_of, store_session

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request, Response
 
-from crawler.errors import NianbaoError
+from kernel.errors import NianbaoError
 
 COOKIE = "nianbao_session"
 SESSION_SECONDS = 12 * 3600

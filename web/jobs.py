@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crawler.config import Config
+from kernel.config import Config
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -53,7 +53,7 @@ class CrawlJobs:
             log_dir = self.config.home / "ui-jobs"
             log_dir.mkdir(parents=True, exist_ok=True)
             log_path = log_dir / f"{datetime.now(UTC):%Y%m%d%H%M%S}-{job_id}.log"
-            args = [sys.executable, "-m", "crawler.cli", "crawl", ref]
+            args = [sys.executable, "-m", "cli", "crawl", ref]
             if self.config.proxy:
                 args += ["--proxy", self.config.proxy]
             env = {**os.environ, "NIANBAO_HOME": str(self.config.home),

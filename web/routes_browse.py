@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from spiders.drift import DriftStore
 from spiders.registry import load_registry
+from storage.drift import DriftStore
 from storage.queries import as_utc
 from web import queries
 from web.app import ui

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from crawler.errors import NianbaoError
+from kernel.errors import NianbaoError
 from spiders.registry import REGISTRY_FILE, Site, add_site, load_registry, resolve_site
 from storage.catalog import Catalog
 from web.app import ui

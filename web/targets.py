@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from crawler.errors import NianbaoError
+from kernel.errors import NianbaoError
 from spiders.registry import Site
 
 Resolver = Callable[[str], list[str]]

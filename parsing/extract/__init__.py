@@ -6,7 +6,7 @@ import io
 import zipfile
 from collections.abc import Callable
 
-from crawler.errors import ParseError
+from kernel.errors import ParseError
 from parsing.extract import doc, docx, html, ocr, ofd, pdf, spreadsheet, text
 from parsing.types import Extraction
 

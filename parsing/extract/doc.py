@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from crawler.errors import ParseError
+from kernel.errors import ParseError
 from parsing.extract import docx
 from parsing.types import Extraction
 

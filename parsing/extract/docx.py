@@ -9,7 +9,7 @@ from typing import Any
 from docx import Document
 from docx.oxml.ns import qn
 
-from crawler.errors import ParseError
+from kernel.errors import ParseError
 from parsing.types import Cell, Extraction, Table
 
 

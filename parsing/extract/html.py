@@ -8,7 +8,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from crawler.errors import ParseError
+from kernel.errors import ParseError
 from parsing.extract.text import decode_bytes
 from parsing.normalize import clean_space
 from parsing.rules import CONTENT_XPATHS, PAGE_META_LABELS, PAGE_META_TAGS

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pypdfium2
 from PIL import Image, ImageDraw, UnidentifiedImageError
 
-from crawler.errors import ParseError
+from kernel.errors import ParseError
 from parsing.extract import ofd_grid
 from parsing.types import BBox, Extraction, Table
 

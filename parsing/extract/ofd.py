@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from crawler.errors import ParseError
+from kernel.errors import ParseError
 from parsing.extract import ofd_grid
 from parsing.types import Extraction, Table
 

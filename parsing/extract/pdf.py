@@ -9,7 +9,7 @@ from typing import Any
 import pdfplumber
 import pypdfium2
 
-from crawler.errors import ParseError
+from kernel.errors import ParseError
 from parsing.extract import ocr
 from parsing.types import Cell, Extraction, Table
 

@@ -9,7 +9,7 @@ from typing import Any
 import openpyxl
 import xlrd
 
-from crawler.errors import ParseError
+from kernel.errors import ParseError
 from parsing.types import Cell, Extraction, Table
 
 Grid = dict[tuple[int, int], str]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
-from crawler.resume import ArchiveAnswers
+from archive.resume import ArchiveAnswers
 from storage.catalog import CaptureRow, Catalog, SiteRow
 from storage.db import open_catalogue
 

@@ -29,7 +29,7 @@ def _captures(db_url: str) -> int:
 
 
 def _kill_after(args: list[str], env: dict[str, str], db_url: str, captures: int) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=REPO, env={**os.environ, **env},
+    proc = subprocess.Popen([sys.executable, "-m", "cli", *args], cwd=REPO, env={**os.environ, **env},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 180

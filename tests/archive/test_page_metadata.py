@@ -8,7 +8,7 @@ import pytest
 
 from archive.page_metadata import decode_content, is_html, metadata_fields, page_links
 from archive.records import RecordBuilder
-from crawler.errors import ArchiveError
+from kernel.errors import ArchiveError
 from tests.archive.warc_helpers import SENT_AT, counting_ids
 
 PAGE = "http://www.example.gov.cn/xxgk/ndbg/202301/t20230118_1.html"

@@ -11,7 +11,7 @@ import pytest
 from archive.reader import iter_records, read_record
 from archive.records import RecordBuilder
 from archive.writer import WarcWriter
-from crawler.errors import ArchiveError
+from kernel.errors import ArchiveError
 from tests.archive.warc_helpers import HTML, counting_ids, make_exchange, ticking_clock
 
 

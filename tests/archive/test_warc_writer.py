@@ -13,7 +13,7 @@ from warcio.utils import Digester
 from archive.reader import read_record
 from archive.records import RecordBuilder, payload_sha256, warc_sha256
 from archive.writer import RecordLocation, WarcWriter
-from crawler.errors import ArchiveError
+from kernel.errors import ArchiveError
 from tests.archive.warc_helpers import HTML, counting_ids, make_exchange, read_all, ticking_clock, warcio_check
 
 NAME_RX = re.compile(r"^nianbao-\d{20}-\d{5}\.warc\.gz$")

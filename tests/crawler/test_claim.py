@@ -16,8 +16,8 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-from crawler.claim import DISTRIBUTED, LOST_DISTRIBUTED_AFTER, SiteBusy, claim_site
-from crawler.config import Config
+from kernel.config import Config
+from lifecycle.claim import DISTRIBUTED, LOST_DISTRIBUTED_AFTER, SiteBusy, claim_site
 from spiders.registry import resolve_site
 from storage.catalog import Catalog, RunConflict
 from storage.db import engine_for, open_catalogue, upgrade
@@ -27,8 +27,8 @@ from tests.conftest import REPO
 # Each process says it is ready (a file of its own), then claims the site as soon as the test says go.
 CLAIM = """
 import json, os, pathlib, sys, time
-from crawler.claim import SiteBusy, claim_site
-from crawler.config import Config
+from lifecycle.claim import SiteBusy, claim_site
+from kernel.config import Config
 from spiders.registry import resolve_site
 from storage.db import open_catalogue
 config = Config.load()

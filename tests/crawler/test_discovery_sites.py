@@ -71,7 +71,7 @@ def test_crawl_all_reports_progress_and_a_final_summary_per_site(site_id: str, c
     assert progress and "state=done" in progress[-1]
     for key in ("fetched=", "pages=", "attachments=", "bytes=", "errors="):
         assert key in progress[-1]
-    # Drift baseline: which rule found each column and list page, and how many reports (spiders/drift.py).
+    # Drift baseline: which rule found each column and list page, and how many reports (storage/drift.py).
     state = json.loads((Path(crawl_all["env"]["NIANBAO_HOME"]) / "discovery" / f"{site_id}.json").read_text("utf-8"))
     assert state["last_good"]["columns"] and all(state["last_good"]["columns"].values())
     assert state["last_good"]["list_rules"] and state["last_good"]["reports"] == len(expected_reports(site_id))

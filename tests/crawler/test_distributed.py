@@ -24,7 +24,7 @@ import redis
 from sqlalchemy import func, select
 
 from archive.cdxj import MERGED_INDEX
-from crawler.distributed.keys import CrawlKeys
+from distributed.keys import CrawlKeys
 from sampleweb.server import SampleWebServer
 from sampleweb.truth import expected_reports
 from storage.catalog import CaptureRow, Catalog, SiteRow
@@ -57,7 +57,7 @@ def _start(args: list[str], env: dict[str, str], log: Path, *, own_group: bool =
     """`nianbao <args>` as a child process, output to `log`; `own_group`: in a process group of its own (with its
     parse workers), so that it can be killed as a machine dies."""
     with open(log, "wb") as out:
-        return subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=REPO, env={**os.environ, **env},
+        return subprocess.Popen([sys.executable, "-m", "cli", *args], cwd=REPO, env={**os.environ, **env},
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=own_group)
 
 
@@ -109,7 +109,7 @@ def _reports(env: dict[str, str]) -> set[tuple[Any, ...]]:
 
 
 def _findings(home: Path, site: str) -> dict[str, object]:
-    """What the last crawl's discovery found (spiders/drift.py), without its time and crawl id."""
+    """What the last crawl's discovery found (storage/drift.py), without its time and crawl id."""
     last = json.loads((home / "discovery" / f"{site}.json").read_text("utf-8"))["last"]
     return {k: v for k, v in last.items() if k not in ("at", "crawl_id")}
 

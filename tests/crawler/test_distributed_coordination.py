@@ -16,15 +16,15 @@ import redis
 from scrapy import Request
 from scrapy.settings import Settings
 
-from crawler.distributed import serializer
-from crawler.distributed.coordination import CrawlCoordination
-from crawler.distributed.keys import CrawlKeys, host_slot_key
-from crawler.distributed.politeness import LEASE, HostSlots
-from crawler.distributed.queue import POPPED, CrawlQueue
-from crawler.distributed.spider import WorkerSpider
 from crawler.middlewares import CAPTURE_ID, REVALIDATES, SENT_AT
-from spiders.drift import Findings
+from distributed import serializer
+from distributed.coordination import CrawlCoordination
+from distributed.keys import CrawlKeys, host_slot_key
+from distributed.politeness import LEASE, HostSlots
+from distributed.queue import POPPED, CrawlQueue
+from distributed.spider import WorkerSpider
 from storage.catalog import StoredCapture
+from storage.drift import Findings
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

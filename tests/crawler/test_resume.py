@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from crawler.resume import ArchiveAnswers
+from archive.resume import ArchiveAnswers
 from sampleweb.server import SampleWebServer
 from storage.catalog import StoredCapture
 from storage.db import open_catalogue
@@ -91,7 +91,7 @@ def uninterrupted(sampleweb: SampleWebServer, tmp_path_factory: pytest.TempPathF
 
 
 def _kill_after(sampleweb: SampleWebServer, home: Path, captures: int, site: str = SITE) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", site, "--proxy", sampleweb.proxy_url],
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "crawl", site, "--proxy", sampleweb.proxy_url],
                             cwd=REPO, env={**os.environ, "NIANBAO_HOME": str(home)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

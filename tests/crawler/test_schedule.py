@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from crawler.scheduling.runs import recover_stale
 from sampleweb.server import SampleWebServer
+from storage.crawls import recover_stale
 from storage.db import open_catalogue
 from storage.models import Capture, Crawl, Site
 from tests.conftest import REPO, run_nianbao
@@ -45,7 +45,7 @@ def _captured(tmp_path: Path, site_id: str) -> bool:
 
 def test_schedule_runs_both_sites_never_overlapping(sampleweb: SampleWebServer, tmp_path: Path) -> None:
     env = {**os.environ, **_env(tmp_path)}
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "schedule", "--proxy", sampleweb.proxy_url],
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "schedule", "--proxy", sampleweb.proxy_url],
                             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 45
     while time.monotonic() < deadline:
@@ -78,7 +78,7 @@ def test_schedule_sigterm_interrupts_running_crawl_and_skips_busy_site(sampleweb
         s.add(Site(id="helan", name="贺兰县", home_url="http://www.nxhl.gov.cn/"))
         s.flush()
         s.add(Crawl(site_id="helan", started_at=datetime.now(UTC), status="running"))  # host/pid: this process
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "schedule", "--proxy", sampleweb.proxy_url],
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "schedule", "--proxy", sampleweb.proxy_url],
                             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     # SIGTERM once the scheduled crawl has stored its first capture: Scrapy is then past start-up, its signal
     # handlers installed, and the crawl still has most of the site ahead of it.
@@ -141,6 +141,6 @@ def test_status_table_and_key_value(sampleweb: SampleWebServer, tmp_path: Path) 
     # "*/2 * * * * *": the next run is at most 2 s after the moment the command computed it
     next_run = datetime.fromisoformat(lines["site=huinong"]["next_run"])
     assert now - timedelta(seconds=1) <= next_run <= finished + timedelta(seconds=2)
-    tty = subprocess.run(["script", "-qec", f"{sys.executable} -m crawler.cli status", "/dev/null"], cwd=REPO,
+    tty = subprocess.run(["script", "-qec", f"{sys.executable} -m cli status", "/dev/null"], cwd=REPO,
                          env={**os.environ, **env}, capture_output=True, text=True, timeout=60)
     assert "next_run" in tty.stdout and "failing: helan" in tty.stdout, tty.stdout + tty.stderr

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawler.errors import ConfigError
-from crawler.scheduling.cron import cron_trigger, default_schedule, next_run, site_schedule
+from kernel.errors import ConfigError
+from scheduling.cron import cron_trigger, default_schedule, next_run, site_schedule
 from spiders.registry import Site
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from crawler.parse_stage import ParseJob, ParseJobResult
+from lifecycle.parse_stage import ParseJob, ParseJobResult
 
 
 def misbehaving_parse(job: ParseJob) -> ParseJobResult:

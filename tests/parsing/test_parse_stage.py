@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from crawler.parse_stage import ParseJob, ParseJobResult, ParseStage
+from lifecycle.parse_stage import ParseJob, ParseJobResult, ParseStage
 from tests.parsing.stage_hooks import misbehaving_parse
 
 

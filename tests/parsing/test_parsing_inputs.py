@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from crawler.errors import ParseError
+from kernel.errors import ParseError
 from parsing import parse_document
 from parsing.extract import detect_kind, extract
 from tests.parsing.parsing_builders import make_pdf

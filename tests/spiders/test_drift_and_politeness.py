@@ -13,8 +13,8 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.politeness import RetryAfterMiddleware, retry_after_seconds
-from spiders.drift import DriftStore, Findings
 from spiders.registry import DuplicateSiteError, Site, add_site, load_registry
+from storage.drift import DriftStore, Findings
 
 COLUMN = {"http://www.pingluo.gov.cn/xxgk/zfxxgknb/": "column-text"}
 

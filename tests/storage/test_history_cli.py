@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from crawler.config import Config
-from crawler.parse_stage import parse_payloads
+from kernel.config import Config
+from lifecycle.parse_stage import parse_payloads
 from sampleweb.server import SampleWebServer
 from storage.db import open_catalogue
 from storage.models import Report, ReportEvent

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from crawler.config import Config
+from kernel.config import Config
 from web.app import UiOptions, create_app
 
 CHROMIUM = Path("/usr/bin/chromium")

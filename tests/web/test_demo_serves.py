@@ -22,7 +22,7 @@ def free_port() -> int:
 
 def test_demo_prints_the_ui_url_and_serves_the_crawl(tmp_path: Path) -> None:
     env = {**os.environ, "NIANBAO_HOME": str(tmp_path / "data"), "NIANBAO_UI_PASSWORD": ""}
-    demo = subprocess.Popen([sys.executable, "-m", "crawler.cli", "demo", "--port", str(free_port())], cwd=REPO,
+    demo = subprocess.Popen([sys.executable, "-m", "cli", "demo", "--port", str(free_port())], cwd=REPO,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         url, lines, deadline = None, [], time.monotonic() + 150

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from crawler.config import Config
+from kernel.config import Config
 from sampleweb.server import SampleWebServer
 from storage import history
 from storage.db import open_catalogue

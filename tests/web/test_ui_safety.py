@@ -11,7 +11,7 @@ import pytest
 
 from archive.records import HttpExchange, payload_sha256
 from archive.writer import WarcWriter
-from crawler.config import Config
+from kernel.config import Config
 from storage.catalog import CaptureRow, Catalog, SiteRow
 from storage.db import open_catalogue
 from storage.models import Report, ReportVersion

@@ -1,0 +1,73 @@
+"""`nianbao crawl <site>` / `nianbao crawl --all`: on-demand fetch of one site, or of every registry site."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("crawl", help="crawl one site (registry id or home URL) or --all registry sites")
+    p.add_argument("site", nargs="?", help="registry id (see spiders/sites.toml) or a home URL")
+    p.add_argument("--all", action="store_true", help="crawl every registry site side by side, with progress")
+    p.add_argument("--proxy", default="", help="HTTP proxy for every request (default: $http_proxy)")
+    p.add_argument("--resume", action="store_true",
+                   help="go on with the site's last run if it was cut short (killed or stopped): what it already "
+                        "archived is not fetched again")
+    p.add_argument("--distributed", action="store_true",
+                   help="open the crawl(s) and hand them to `nianbao worker` processes through Redis; returns at once")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from cli.run import run_crawl
+    from cli.summary import ProgressDisplay, print_crawl_summary
+
+    if args.all == bool(args.site):
+        print("nianbao crawl: give a site (registry id or home URL) or --all", file=sys.stderr)
+        return 2
+    if args.distributed:
+        return run_distributed(args)
+    if args.all:
+        return run_all(args.proxy, args.resume)
+    progress = ProgressDisplay(sys.stdout, sys.stdout.isatty())
+    result = run_crawl(args.site, proxy=args.proxy, resume=args.resume, on_tick=progress)
+    print_crawl_summary(result)
+    return 0 if result.status == "finished" else 1
+
+
+def run_all(proxy: str, resume: bool = False) -> int:
+    from cli.run import run_crawls
+    from cli.summary import ProgressDisplay, print_sites_summary
+    from spiders.registry import load_registry
+
+    tty = sys.stdout.isatty()
+    results = run_crawls(list(load_registry()), proxy=proxy, on_tick=ProgressDisplay(sys.stdout, tty), resume=resume)
+    print_sites_summary(results, key_value=not tty)
+    return 0 if all(r.status == "finished" for r in results) else 1
+
+
+def run_distributed(args: argparse.Namespace) -> int:
+    from distributed.enqueue import enqueue_site
+    from distributed.keys import redis_client, require_postgresql
+    from kernel.config import Config
+    from spiders.registry import load_registry
+    from storage.catalog import RunConflict
+
+    if args.resume:
+        print("nianbao crawl: --resume and --distributed do not go together", file=sys.stderr)
+        return 2
+    config = Config.load()
+    require_postgresql(config)
+    server = redis_client(config)
+    status = 0
+    for site_ref in list(load_registry()) if args.all else [args.site]:
+        try:
+            print(f"enqueued site={site_ref} crawl={enqueue_site(config, server, site_ref)}")
+        except RunConflict:
+            print(f"skipped site={site_ref} reason=a run of the site is going on (`nianbao status`)")
+            status = 1
+    if args.proxy:
+        print("note: --proxy is a worker setting here; give it to `nianbao worker`", file=sys.stderr)
+    return status

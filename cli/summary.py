@@ -1,0 +1,114 @@
+"""Plain-text summaries for the terminal: what a crawl found and where it was stored."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from sqlalchemy import func, select
+
+from cli.run import CrawlResult, SiteProgress
+from storage.db import open_catalogue
+from storage.models import Capture, Crawl
+from storage.reports import latest_reports
+
+
+def width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
+    widths = [max(width(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(c + " " * (w - width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
+             for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def print_reports_table(objs: Sequence[dict[str, Any]]) -> None:
+    rows = [(o["site"], o["report_year"], o["unit_name"], o.get("source_kind"), o["version"],
+             o["source_url"]) for o in objs]
+    print(table(["site", "year", "unit", "kind", "ver", "source_url"], rows))
+    print(f"{len(objs)} report(s)")
+
+
+def print_crawl_summary(result: CrawlResult) -> None:
+    sessions = open_catalogue(result.config.database_url)
+    with sessions() as s:
+        crawl = s.get(Crawl, result.crawl_id) if result.crawl_id else None
+        files = s.scalars(select(Capture.warc_file).where(Capture.crawl_id == result.crawl_id)
+                          .distinct()).all()
+        records = s.execute(select(Capture.record_type, func.count()).where(
+            Capture.crawl_id == result.crawl_id).group_by(Capture.record_type)).all()
+    print()
+    if result.status == "skipped":
+        print(f"crawl of {result.site.id} skipped: {result.note}")
+        return
+    if crawl is None:
+        print(f"crawl of {result.site.id} did not start; see the log above")
+        return
+    print(f"crawl {crawl.id} of {result.site.name} ({result.site.home_url}): status={crawl.status} "
+          f"pages={crawl.pages} attachments={crawl.attachments} bytes={crawl.bytes} errors={crawl.errors}")
+    if crawl.status != "finished":
+        print(f"crawl {crawl.status}: {crawl.close_reason}")
+    print("captures: " + (", ".join(f"{kind}={n}" for kind, n in records) or "none"))
+    print()
+    print_reports_table(latest_reports(sessions, site=result.site.id))
+    print()
+    print(f"database: {result.config.database_url}")
+    print(f"warcs:    {result.config.warc_dir}/ ({', '.join(sorted(files))})")
+
+
+class ProgressDisplay:
+    """Live counters per site: a table redrawn in place on a terminal, `progress key=value` lines otherwise
+    (one per site whose counters changed since the last tick)."""
+
+    HEADERS = ["site", "state", "fetched", "pages", "attachments", "bytes", "errors"]
+
+    def __init__(self, stream: TextIO, tty: bool) -> None:
+        self.stream = stream
+        self.tty = tty
+        self.drawn = 0
+        self.last: dict[str, SiteProgress] = {}
+
+    def __call__(self, sites: list[SiteProgress]) -> None:
+        if self.tty:
+            text = table(self.HEADERS, [(p.site, p.state, p.fetched, p.pages, p.attachments, p.bytes, p.errors)
+                                        for p in sites])
+            up = f"\x1b[{self.drawn}F\x1b[J" if self.drawn else ""
+            self.stream.write(up + text + "\n")
+            self.drawn = text.count("\n") + 1
+        else:
+            for p in sites:
+                if self.last.get(p.site) != p:
+                    self.stream.write(f"progress site={p.site} state={p.state} fetched={p.fetched} pages={p.pages} "
+                                      f"attachments={p.attachments} bytes={p.bytes} errors={p.errors}\n")
+                    self.last[p.site] = p
+        self.stream.flush()
+
+
+def print_sites_summary(results: Sequence[CrawlResult], key_value: bool) -> None:
+    """The final summary of `crawl --all`: one row per site (status, counts, reports stored, drift alerts)."""
+    from storage.drift import DriftStore
+
+    rows = []
+    for result in results:
+        sessions = open_catalogue(result.config.database_url)
+        with sessions() as s:
+            crawl = s.get(Crawl, result.crawl_id) if result.crawl_id else None
+        reports = len(latest_reports(sessions, site=result.site.id))
+        alerts = [a for a in DriftStore(result.config.home).alerts(result.site.id) if a.crawl_id == result.crawl_id
+                  and result.crawl_id is not None]
+        counts = (crawl.pages, crawl.attachments, crawl.bytes, crawl.errors) if crawl else (0, 0, 0, 0)
+        rows.append((result.site.id, result.site.name, result.status, *counts, reports,
+                     ",".join(a.kind for a in alerts) or "-"))
+    print()
+    print(table(["site", "name", "status", "pages", "attachments", "bytes", "errors", "reports", "alerts"], rows))
+    if key_value:
+        for row in rows:
+            print("summary " + " ".join(f"{k}={v}" for k, v in zip(
+                ["site", "name", "status", "pages", "attachments", "bytes", "errors", "reports", "alerts"], row,
+                strict=True)))

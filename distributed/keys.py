@@ -1,0 +1,128 @@
+"""The Redis keys of distributed mode, and the Redis client every part of it uses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import redis
+
+from kernel.config import Config
+from kernel.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class CrawlKeys:
+    """The keys of one distributed crawl, all under ``<prefix>crawl:<id>:``."""
+
+    prefix: str
+    crawl_id: int
+
+    def _key(self, name: str) -> str:
+        return f"{self.prefix}crawl:{self.crawl_id}:{name}"
+
+    @property
+    def requests(self) -> str:
+        """scrapy-redis request queue (sorted set by priority)."""
+        return self._key("requests")
+
+    @property
+    def dupefilter(self) -> str:
+        """scrapy-redis duplicate filter (set of request fingerprints)."""
+        return self._key("dupefilter")
+
+    @property
+    def workers(self) -> str:
+        """Hash worker id → ``busy:<redis time>`` / ``idle:<redis time>``."""
+        return self._key("workers")
+
+    @property
+    def done(self) -> str:
+        """Set (to the Redis time) once the crawl's frontier is exhausted: no request left, none being worked on."""
+        return self._key("done")
+
+    @property
+    def members(self) -> str:
+        """Set of the workers alive when the crawl was done: each must drain before the crawl is finalized."""
+        return self._key("members")
+
+    @property
+    def drained(self) -> str:
+        """Set of the workers that closed their spider of the crawl (parses stored, WARC files finished)."""
+        return self._key("drained")
+
+    @property
+    def totals(self) -> str:
+        """Hash of counters summed over workers (pages, attachments, bytes, errors, responses), and reasons."""
+        return self._key("totals")
+
+    @property
+    def finalizer(self) -> str:
+        """Lock: the worker that finalizes the crawl."""
+        return self._key("finalizer")
+
+    @property
+    def robots(self) -> str:
+        """Hash host → robots.txt body as the first worker fetched it (distributed/robots.py)."""
+        return self._key("robots")
+
+    def robots_lease(self, netloc: str) -> str:
+        """The worker id that fetches `netloc`'s robots.txt for the crawl (with a TTL); ``"*"``: a pattern of all."""
+        return f"{self.robots}:lease:{netloc}"
+
+    @property
+    def findings(self) -> str:
+        """Hash of what discovery found over all workers (storage/drift.py Findings): ``column:<url>`` → rule,
+        ``list:<rule>`` → list pages, ``reports`` / ``variants`` → articles of that role."""
+        return self._key("findings")
+
+    def inflight(self, worker_id: str) -> str:
+        """Sorted set of the requests `worker_id` popped and is not done with yet (member: the request as queued,
+        score: its queue score), so that a dead worker's requests can go back to the queue."""
+        return self.inflight_prefix + worker_id
+
+    @property
+    def inflight_prefix(self) -> str:
+        """The in-flight keys of the crawl's workers are this prefix plus the worker id."""
+        return self._key("inflight:")
+
+    def all(self) -> list[str]:
+        return [self.requests, self.dupefilter, self.workers, self.done, self.members, self.drained, self.totals,
+                self.robots, self.findings]
+
+
+def active_crawls_key(prefix: str) -> str:
+    """Hash crawl id → site reference (registry id or home URL): the crawls workers should join."""
+    return f"{prefix}crawls"
+
+
+def host_slot_key(prefix: str, host: str) -> str:
+    """Sorted set of one host's leases (member: lease id, score: expiry), with its next-allowed time alongside."""
+    return f"{prefix}host:{host}"
+
+
+def redis_client(config: Config) -> redis.Redis:
+    """A client for NIANBAO_REDIS_URL (bytes in and out, as scrapy-redis uses it); fails fast if Redis is down."""
+    client = redis.Redis.from_url(config.redis_url, socket_timeout=30, socket_connect_timeout=10)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise ConfigError(f"Redis at NIANBAO_REDIS_URL={config.redis_url} is not reachable: {exc}") from exc
+    return client
+
+
+def require_postgresql(config: Config) -> None:
+    """Distributed mode shares the catalogue between machines: SQLite cannot do that."""
+    if not config.database_url.startswith("postgresql"):
+        raise ConfigError("distributed mode needs PostgreSQL: set NIANBAO_DATABASE_URL to a "
+                          "postgresql+psycopg://user@host:5432/db URL that every worker can reach")
+
+
+def text(value: bytes | str) -> str:
+    """A Redis reply (bytes from our clients) as text."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def safe_worker_id(worker_id: str) -> str:
+    """The worker id as it may appear in a file name."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", worker_id).strip("._") or "worker"

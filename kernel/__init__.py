@@ -1,0 +1,3 @@
+"""The bottom layer: errors, configuration and the report vocabulary that every package shares.
+
+It imports nothing of ours."""
