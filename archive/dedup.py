@@ -7,7 +7,11 @@ this module decides which of them holds a payload.
 
 from __future__ import annotations
 
-from storage.catalog import Catalog, OriginalRecord
+from collections.abc import Iterable
+
+from archive.records import REVISIT_PROFILE, OriginalCapture
+from storage.catalog import Catalog, OriginalRecord, StoredCapture
+from storage.queries import as_utc
 
 
 class Dedup:
@@ -20,6 +24,18 @@ class Dedup:
         """The first full `response` record of this payload, if any crawl archived it before."""
         return self.catalog.original_record(payload_sha256)
 
+    def revisit_of(self, payload_sha256: str) -> OriginalCapture | None:
+        """What a new capture of this payload refers to as an identical-payload `revisit`: its original record;
+        None when no record holds the payload yet, so the capture is archived in full (a `response`)."""
+        original = self.original(payload_sha256)
+        return None if original is None else revisit_target(original, payload_sha256)
+
+    def payload_record(self, payload_sha256: str) -> tuple[str, int] | None:
+        """Where the payload is archived in full, as (warc_file, warc_offset) of its original record: what a
+        parse job reads (crawler/pipelines.py, reparse); None when no record holds it."""
+        original = self.original(payload_sha256)
+        return None if original is None else (original.warc_file, original.warc_offset)
+
     def payload_location(self, warc_file: str, warc_offset: int, record_type: str,
                          payload_sha256: str | None) -> tuple[str, int]:
         """Where the payload of a capture can be read: its own record if it is a `response` (or has no payload
@@ -28,3 +44,23 @@ class Dedup:
             return warc_file, warc_offset
         original = self.original(payload_sha256)
         return (original.warc_file, original.warc_offset) if original else (warc_file, warc_offset)
+
+    def warc_files(self, captures: Iterable[StoredCapture]) -> set[str]:
+        """The WARC files that hold these captures, plus those holding the originals their revisits refer to
+        (what a WACZ of them must carry to replay)."""
+        names: set[str] = set()
+        seen: set[str] = set()
+        for cap in captures:
+            names.add(cap.warc_file)
+            if cap.record_type == "revisit" and cap.payload_sha256 and cap.payload_sha256 not in seen:
+                seen.add(cap.payload_sha256)
+                original = self.original(cap.payload_sha256)
+                if original is not None:
+                    names.add(original.warc_file)
+        return names
+
+
+def revisit_target(original: OriginalRecord, payload_sha256: str, *, profile: str = REVISIT_PROFILE) -> OriginalCapture:
+    """The original record as a revisit refers to it (``profile``: identical payload, or server-not-modified)."""
+    return OriginalCapture(original.record_id, original.url, as_utc(original.captured_at), payload_sha256,
+                           profile=profile)

@@ -19,29 +19,21 @@ identical-payload `revisit`) has the same links, so its record lists no outlinks
 
 from __future__ import annotations
 
-import gzip
-import re
-import zlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
-from w3lib.url import safe_url_string
 
+from archive.capture import CapturedExchange
+from archive.content_encoding import decode_content
+from archive.html_links import AS_WRITTEN, HtmlLink, has_attachment_extension, html_links
 from kernel.errors import ArchiveError
 
-_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
-_SPACE = re.compile(r"\s+")
+__all__ = ["PageLinks", "decode_content", "exchange_metadata", "is_html", "metadata_fields", "page_links"]
 
-
-@dataclass(frozen=True)
-class Link:
-    """One ``<a href>`` of a page: absolute URL and whitespace-collapsed anchor text (or its title)."""
-
-    url: str
-    text: str
+logger = logging.getLogger(__name__)
 
 
 def is_html(content_type: str | None) -> bool:
@@ -49,59 +41,36 @@ def is_html(content_type: str | None) -> bool:
     return bool(content_type) and any(t in str(content_type).lower() for t in ("text/html", "xhtml"))
 
 
-def decode_content(body: bytes, content_encoding: str | None) -> bytes:
-    """The body with its Content-Encoding (gzip, deflate, br, identity) removed."""
-    coding = (content_encoding or "").strip().lower()
-    try:
-        if coding in ("", "identity"):
-            return body
-        if coding in ("gzip", "x-gzip"):
-            return gzip.decompress(body)
-        if coding == "deflate":
-            try:
-                return zlib.decompress(body)
-            except zlib.error:
-                return zlib.decompress(body, -zlib.MAX_WBITS)
-        if coding == "br":
-            import brotli
-
-            return bytes(brotli.decompress(body))
-    except (OSError, EOFError, zlib.error, ImportError) as exc:
-        raise ArchiveError(f"cannot remove content-encoding={coding}: {exc}") from exc
-    raise ArchiveError(f"unknown content-encoding={coding}")
-
-
 @dataclass(frozen=True)
 class PageLinks:
     """What an HTML page refers to: its ``<a href>`` links, and the images it shows (``<img src>``, with alt)."""
 
-    anchors: list[Link]
-    embeds: list[Link]
+    anchors: list[HtmlLink]
+    embeds: list[HtmlLink]
 
 
 def page_links(url: str, body: bytes, content_type: str | None) -> PageLinks:
     """Every ``<a href>`` and ``<img src>`` of an HTML page (body without content-encoding), resolved against
-    ``url`` (or its ``<base href>``), each once per URL and text, in page order."""
+    ``url`` (or its ``<base href>``), each once per URL and text, in page order (archive.html_links.AS_WRITTEN)."""
     _, text = html_to_unicode(content_type, body)
     selector = Selector(text=text, base_url=url)
-    base = urljoin(url, (selector.css("base::attr(href)").get() or "").strip())
-    anchors = [(a.attrib.get("href"), " ".join(a.css("::text").getall()).strip() or a.attrib.get("title", ""))
-               for a in selector.css("a[href]")]
-    images = [(img.attrib.get("src"), img.attrib.get("alt", "")) for img in selector.css("img[src]")]
-    return PageLinks(_resolved(base, anchors), _resolved(base, images))
+    return PageLinks(html_links(selector, url, AS_WRITTEN), html_links(selector, url, AS_WRITTEN, images=True))
 
 
-def _resolved(base: str, refs: list[tuple[str | None, str]]) -> list[Link]:
-    links, seen = [], set()
-    for href, label in refs:
-        href = (href or "").strip()
-        if not href or href.lower().startswith(_SKIP_SCHEMES):
-            continue
-        link = Link(safe_url_string(urljoin(base, href)), _SPACE.sub(" ", label).strip())
-        if link not in seen:
-            seen.add(link)
-            links.append(link)
-    return links
+def exchange_metadata(captured: CapturedExchange, *, links_as_in: str | None = None) -> dict[str, list[str]] | None:
+    """The warc-fields of an exchange's metadata record: None unless it is an HTML 200 page whose
+    content-encoding can be removed (a body that cannot be decoded is logged and gets no record)."""
+    content_type = captured.response_header("Content-Type")
+    if captured.http.status != 200 or not is_html(content_type):
+        return None
+    try:
+        body = decode_content(captured.http.response_body, captured.response_header("Content-Encoding"))
+    except ArchiveError as exc:
+        logger.warning("event=metadata_skipped url=%s reason=%s", captured.http.url, exc)
+        return None
+    links = PageLinks([], []) if links_as_in else page_links(captured.http.url, body, content_type)
+    return metadata_fields(links, is_attachment=has_attachment_extension, rule=captured.rule, via=captured.via,
+                           callback=captured.callback, links_as_in=links_as_in)
 
 
 def metadata_fields(
@@ -134,6 +103,6 @@ def metadata_fields(
     return {name: values for name, values in fields.items() if values}
 
 
-def _value(link: Link) -> str:
+def _value(link: HtmlLink) -> str:
     return f"{link.url} {link.text}".rstrip()
 

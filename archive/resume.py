@@ -12,13 +12,18 @@ data requests are only known to a live browser, so its `conversion` capture answ
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+from archive.dedup import Dedup
 from archive.replay import ArchivedResponse, archived_response
 from kernel.errors import ArchiveError
 from storage.catalog import HTTP_RECORD_TYPES, Catalog, StoredCapture
+
+logger = logging.getLogger(__name__)
 
 
 class ArchiveAnswers:
@@ -48,8 +53,8 @@ def read_capture(catalog: Catalog, warc_dir: Path, capture: StoredCapture) -> Ar
     """The response a capture recorded; a 304 revisit stands for the earlier 200 it revalidated."""
     if capture.payload_sha256 is None:
         raise ArchiveError(f"capture {capture.id} of {capture.url} has no payload")
-    original = catalog.original_record(capture.payload_sha256)
-    if original is None:
+    payload = Dedup(catalog).payload_record(capture.payload_sha256)
+    if payload is None:
         raise ArchiveError(f"no response record holds payload={capture.payload_sha256}")
     head = (capture.warc_file, capture.warc_offset)
     if capture.http_status == 304:
@@ -57,4 +62,35 @@ def read_capture(catalog: Catalog, warc_dir: Path, capture: StoredCapture) -> Ar
         if revalidated is None:
             raise ArchiveError(f"capture {capture.id} revalidated {capture.url} but no 200 capture of it is stored")
         head = (revalidated.warc_file, revalidated.warc_offset)
-    return archived_response(warc_dir, head, (original.warc_file, original.warc_offset), capture.payload_sha256)
+    return archived_response(warc_dir, head, payload, capture.payload_sha256)
+
+
+@dataclass(frozen=True)
+class ResumedAnswer:
+    """A request answered from the crawl's own earlier capture: the capture's id and the response it recorded."""
+
+    capture_id: int
+    response: ArchivedResponse
+
+
+class Resumption:
+    """A resumed crawl's answers from its own captures, loaded on the first question (before it records anything)."""
+
+    def __init__(self, catalog: Catalog, warc_dir: Path) -> None:
+        self.catalog = catalog
+        self.warc_dir = warc_dir
+        self.answers: ArchiveAnswers | None = None
+
+    def answer(self, url: str, crawl_id: int) -> ResumedAnswer | None:
+        """The capture that answers this GET of ``url``, read back; None to fetch it (never captured, or unreadable)."""
+        if self.answers is None:
+            self.answers = ArchiveAnswers(self.catalog.iter_captures(crawl_id=crawl_id))
+            logger.info("event=resume_from_archive captures=%d", len(self.answers))
+        capture = self.answers.next_capture(url)
+        if capture is None:
+            return None
+        try:
+            return ResumedAnswer(capture.id, read_capture(self.catalog, self.warc_dir, capture))
+        except ArchiveError as exc:
+            logger.error("event=resume_unreadable url=%s capture=%s reason=%s; fetching again", url, capture.id, exc)
+            return None

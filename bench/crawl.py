@@ -18,12 +18,11 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from sampleweb.server import SampleWebServer
 from sampleweb.sites import SITES
+from storage.catalog import Catalog
+from storage.crawls import crawl_rows
 from storage.db import open_catalogue
-from storage.models import Capture, Crawl
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -55,8 +54,7 @@ def _wait(proc: subprocess.Popen[bytes]) -> tuple[int, float]:
 
 
 def _captures(home: Path) -> int:
-    with open_catalogue(f"sqlite:///{home / 'nianbao.db'}")() as s:
-        return int(s.scalar(select(func.count()).select_from(Capture)) or 0)
+    return Catalog(open_catalogue(f"sqlite:///{home / 'nianbao.db'}")).capture_count()
 
 
 def _warc_bytes(home: Path) -> int:
@@ -89,8 +87,7 @@ def _killed_and_resumed(home: Path, proxy: str, site: str) -> tuple[Run, Run, Ru
     killed = Run(f"crawl {site} killed at {half}", time.perf_counter() - start, _captures(cut), _warc_bytes(cut),
                  peak)
     resumed = _timed(f"crawl {site} --resume", ["crawl", site, "--resume"], cut, proxy)
-    with open_catalogue(f"sqlite:///{cut / 'nianbao.db'}")() as s:
-        statuses = [c.status for c in s.scalars(select(Crawl))]
+    statuses = [c.status for c in crawl_rows(open_catalogue(f"sqlite:///{cut / 'nianbao.db'}"))]
     if statuses != ["finished"]:
         raise SystemExit(f"resume did not finish the crawl: {statuses}")
     return full, killed, resumed

@@ -73,6 +73,7 @@ def run_pywb(args: argparse.Namespace) -> int:
 
 def run_export_wacz(args: argparse.Namespace) -> int:
     from archive.cdxj import finished_warcs
+    from archive.dedup import Dedup
     from archive.wacz import Page, export_wacz
     from kernel.config import Config
     from kernel.errors import ArchiveError
@@ -83,7 +84,7 @@ def run_export_wacz(args: argparse.Namespace) -> int:
     config = Config.load()
     catalog = Catalog(open_catalogue(config.database_url))
     if args.site or args.crawl:
-        names = _warc_files(catalog, crawl_id=args.crawl, site_id=args.site)
+        names = Dedup(catalog).warc_files(catalog.iter_captures(crawl_id=args.crawl, site_id=args.site))
     else:
         names = {path.name for path in finished_warcs(config.warc_dir)}
     missing = sorted(n for n in names if not (config.warc_dir / n).exists())
@@ -95,17 +96,3 @@ def run_export_wacz(args: argparse.Namespace) -> int:
     export_wacz([config.warc_dir / n for n in sorted(names)], pages, output, title=f"nianbao {label}")
     print(f"wrote {output}: {len(names)} WARC file(s), {len(pages)} page(s)")
     return 0
-
-
-def _warc_files(catalog: Any, *, crawl_id: int | None, site_id: str | None) -> set[str]:
-    """The files of the selected captures, plus those holding the originals their revisits point at."""
-    names: set[str] = set()
-    seen: set[str] = set()
-    for cap in catalog.iter_captures(crawl_id=crawl_id, site_id=site_id):
-        names.add(cap.warc_file)
-        if cap.record_type == "revisit" and cap.payload_sha256 and cap.payload_sha256 not in seen:
-            seen.add(cap.payload_sha256)
-            original = catalog.original_record(cap.payload_sha256)
-            if original is not None:
-                names.add(original.warc_file)
-    return names

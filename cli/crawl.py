@@ -53,7 +53,7 @@ def run_distributed(args: argparse.Namespace) -> int:
     from distributed.keys import redis_client, require_postgresql
     from kernel.config import Config
     from spiders.registry import load_registry
-    from storage.catalog import RunConflict
+    from storage.crawls import RunConflict
 
     if args.resume:
         print("nianbao crawl: --resume and --distributed do not go together", file=sys.stderr)

@@ -24,9 +24,10 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from kernel.errors import NianbaoError
     from lifecycle.parse_stage import parse_payloads
+    from lifecycle.reparse import reparse_site
     from parsing.report import PARSER_VERSION
     from storage.db import open_catalogue
-    from storage.reparse import reparse_site, site_rows
+    from storage.reparse import site_rows
 
     config = Config.load()
     sessions = open_catalogue(config.database_url)

@@ -14,8 +14,8 @@ from kernel.config import Config
 from lifecycle.claim import SiteBusy, claim_site
 from spiders.annual_reports import AnnualReports
 from spiders.registry import Site, resolve_site
+from storage.crawls import get_crawl
 from storage.db import open_catalogue
-from storage.models import Crawl
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def run_crawls(site_refs: Sequence[str], proxy: str = "",
     skipped = {}
     for site, ref in zip(sites, site_refs, strict=True):
         try:
-            claim = claim_site(site, config, resume)
+            claim = claim_site(site.row, config, resume)
         except SiteBusy as exc:
             logger.warning("crawl skipped site=%s reason=%s", site.id, exc)
             skipped[site.id] = CrawlResult(site, None, "skipped", config, note=str(exc))
@@ -116,6 +116,5 @@ def _result(site: Site, crawler: Crawler, config: Config) -> CrawlResult:
     crawl_id = getattr(spider, "crawl_id", None)
     if crawl_id is None:
         return CrawlResult(site, None, "failed", config)
-    with open_catalogue(config.database_url)() as s:
-        crawl = s.get(Crawl, crawl_id)
-        return CrawlResult(site, crawl_id, crawl.status if crawl else "failed", config)
+    crawl = get_crawl(open_catalogue(config.database_url), crawl_id)
+    return CrawlResult(site, crawl_id, crawl.status if crawl else "failed", config)

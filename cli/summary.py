@@ -6,11 +6,11 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from sqlalchemy import func, select
-
 from cli.run import CrawlResult, SiteProgress
+from storage.browse import crawl_captures
+from storage.catalog import Sessions
+from storage.crawls import CrawlRow, get_crawl
 from storage.db import open_catalogue
-from storage.models import Capture, Crawl
 from storage.reports import latest_reports
 
 
@@ -37,29 +37,24 @@ def print_reports_table(objs: Sequence[dict[str, Any]]) -> None:
 
 def print_crawl_summary(result: CrawlResult) -> None:
     sessions = open_catalogue(result.config.database_url)
-    with sessions() as s:
-        crawl = s.get(Crawl, result.crawl_id) if result.crawl_id else None
-        files = s.scalars(select(Capture.warc_file).where(Capture.crawl_id == result.crawl_id)
-                          .distinct()).all()
-        records = s.execute(select(Capture.record_type, func.count()).where(
-            Capture.crawl_id == result.crawl_id).group_by(Capture.record_type)).all()
+    run, captures = _crawl(sessions, result.crawl_id), crawl_captures(sessions, result.crawl_id)
     print()
     if result.status == "skipped":
         print(f"crawl of {result.site.id} skipped: {result.note}")
         return
-    if crawl is None:
+    if run is None:
         print(f"crawl of {result.site.id} did not start; see the log above")
         return
-    print(f"crawl {crawl.id} of {result.site.name} ({result.site.home_url}): status={crawl.status} "
-          f"pages={crawl.pages} attachments={crawl.attachments} bytes={crawl.bytes} errors={crawl.errors}")
-    if crawl.status != "finished":
-        print(f"crawl {crawl.status}: {crawl.close_reason}")
-    print("captures: " + (", ".join(f"{kind}={n}" for kind, n in records) or "none"))
+    print(f"crawl {run.id} of {result.site.name} ({result.site.home_url}): status={run.status} "
+          f"pages={run.pages} attachments={run.attachments} bytes={run.bytes} errors={run.errors}")
+    if run.status != "finished":
+        print(f"crawl {run.status}: {run.close_reason}")
+    print("captures: " + (", ".join(f"{kind}={n}" for kind, n in captures.records) or "none"))
     print()
     print_reports_table(latest_reports(sessions, site=result.site.id))
     print()
     print(f"database: {result.config.database_url}")
-    print(f"warcs:    {result.config.warc_dir}/ ({', '.join(sorted(files))})")
+    print(f"warcs:    {result.config.warc_dir}/ ({', '.join(captures.warc_files)})")
 
 
 class ProgressDisplay:
@@ -97,12 +92,11 @@ def print_sites_summary(results: Sequence[CrawlResult], key_value: bool) -> None
     rows = []
     for result in results:
         sessions = open_catalogue(result.config.database_url)
-        with sessions() as s:
-            crawl = s.get(Crawl, result.crawl_id) if result.crawl_id else None
+        run = _crawl(sessions, result.crawl_id)
         reports = len(latest_reports(sessions, site=result.site.id))
         alerts = [a for a in DriftStore(result.config.home).alerts(result.site.id) if a.crawl_id == result.crawl_id
                   and result.crawl_id is not None]
-        counts = (crawl.pages, crawl.attachments, crawl.bytes, crawl.errors) if crawl else (0, 0, 0, 0)
+        counts = (run.pages, run.attachments, run.bytes, run.errors) if run else (0, 0, 0, 0)
         rows.append((result.site.id, result.site.name, result.status, *counts, reports,
                      ",".join(a.kind for a in alerts) or "-"))
     print()
@@ -112,3 +106,7 @@ def print_sites_summary(results: Sequence[CrawlResult], key_value: bool) -> None
             print("summary " + " ".join(f"{k}={v}" for k, v in zip(
                 ["site", "name", "status", "pages", "attachments", "bytes", "errors", "reports", "alerts"], row,
                 strict=True)))
+
+
+def _crawl(sessions: Sessions, crawl_id: int | None) -> CrawlRow | None:
+    return get_crawl(sessions, crawl_id) if crawl_id else None

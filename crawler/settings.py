@@ -121,16 +121,16 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 ITEM_PIPELINES = {
-    # Stores each report page / attachment as a Document and hands it to the parse workers.
+    # Stores each report page / attachment as a Document and hands it to the parse workers (the stage is drained
+    # by CrawlRecorder at the crawl's end, so it needs CrawlRecorder).
     "crawler.pipelines.DocumentPipeline": 300,
 }
 
 EXTENSIONS = {
-    # Opens and closes the Crawl row (start, end, status, counts) around the spider.
+    # Opens the Crawl row (or takes the one `nianbao crawl` opened) and, at spider close, ends the crawl in one
+    # order (lifecycle/finish.py): drains DocumentPipeline's parses, assembles the reports, closes the row with
+    # status and counts, records withdrawals and drift alerts (what discovery found, under NIANBAO_HOME).
     "crawler.extensions.CrawlRecorder": 100,
-    # At spider close: stores which rule found each column and list, and records drift alerts
-    # (no column, zero reports where there were some) under NIANBAO_HOME. After CrawlRecorder so crawl_id is set.
-    "crawler.extensions.DriftMonitor": 200,
 }
 
 # --- distributed mode: what a `nianbao worker` changes for each crawl's spider (distributed/) -----------
@@ -161,16 +161,16 @@ NIANBAO_WORKER_SETTINGS = {
         "distributed.politeness.SharedHostSlotMiddleware": 940,
     },
     "ITEM_PIPELINES": {
-        # As DocumentPipeline, but reports are assembled once, from all workers' documents, by the finalizer.
+        # As DocumentPipeline, but each worker drains its own parses at close; reports are assembled once, from all
+        # workers' documents, by the finalizer.
         "crawler.pipelines.DocumentPipeline": None,
         "distributed.pipeline.WorkerDocumentPipeline": 300,
     },
     "EXTENSIONS": {
-        # The crawl row is opened by the enqueuer and closed by the crawl's finalizer, not by each worker.
+        # The crawl row is opened by the enqueuer and the crawl ended by its finalizer, not by each worker. Drift
+        # alerts need the whole crawl's discovery state, spread over the workers: each worker adds its part in Redis
+        # (WorkerCrawl), the finalizer records the alerts.
         "crawler.extensions.CrawlRecorder": None,
-        # Drift alerts need the whole crawl's discovery state, spread over the workers: each worker adds its part
-        # in Redis (WorkerCrawl), the crawl's finalizer records the alerts.
-        "crawler.extensions.DriftMonitor": None,
         # State reports to Redis; keeps the spider open while the crawl may still get requests; finalizes.
         "distributed.extension.WorkerCrawl": 100,
     },

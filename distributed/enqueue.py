@@ -18,6 +18,7 @@ from kernel.config import Config
 from lifecycle.claim import DISTRIBUTED
 from spiders.annual_reports import AnnualReports
 from storage.catalog import Catalog
+from storage.crawls import start_crawl
 from storage.db import open_catalogue
 
 logger = logging.getLogger(__name__)
@@ -35,9 +36,9 @@ def enqueue_site(config: Config, server: redis.Redis, site_ref: str) -> int:
     """
     require_postgresql(config)
     spider = WorkerSpider(site=site_ref, worker_id="enqueuer")
-    catalog = Catalog(open_catalogue(config.database_url))
-    catalog.upsert_site(spider.site)
-    crawl_id = catalog.start_crawl(spider.site.id, datetime.now(UTC), DISTRIBUTED, owned=False)
+    sessions = open_catalogue(config.database_url)
+    Catalog(sessions).upsert_site(spider.site.row)
+    crawl_id = start_crawl(sessions, spider.site.id, datetime.now(UTC), DISTRIBUTED, owned=False)
     spider.crawl_id = crawl_id
     keys = CrawlKeys(config.redis_prefix, crawl_id)
     scheduler = Scheduler(server, persist=True, queue_key=keys.requests, queue_cls=QUEUE_CLASS,

@@ -11,13 +11,14 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from twisted.internet.task import LoopingCall
 
-from crawler.extensions import crawl_counts, findings_of
+from crawler.extensions import findings_of
 from distributed.coordination import CrawlCoordination
 from distributed.finalize import finalize_crawl
 from distributed.keys import CrawlKeys, redis_client
 from distributed.queue import POPPED
 from distributed.spider import WorkerSpider
 from kernel.config import Config
+from lifecycle.finish import crawl_counts
 
 logger = logging.getLogger(__name__)
 
@@ -128,8 +129,9 @@ class WorkerCrawl:
         if self.heartbeat.running:
             self.heartbeat.stop()
         stats = self.crawler.stats
+        assert stats is not None
         drained = reason == "finished" and self.coordination.is_done()
-        counts = crawl_counts(stats)
+        counts = crawl_counts(stats.get_stats())
         # A worker stopped (SIGTERM: "shutdown") gives back what it held (CLOSE) and the others go on: its leaving
         # does not make the crawl interrupted. Any other early end (an error, a page cap) says so.
         self.coordination.add_totals(counts, reason="" if drained or reason in ("finished", "shutdown") else reason,
@@ -139,4 +141,4 @@ class WorkerCrawl:
         logger.info("worker %s crawl site=%s crawl=%s worker=%s reason=%s", "drained" if drained else "left",
                     spider.site.id, spider.crawl_id, self.config.worker_id, reason)
         if finalizer:
-            finalize_crawl(self.config, self.server, self.coordination.keys, spider.site)
+            finalize_crawl(self.config, self.server, self.coordination.keys, spider.site.row)

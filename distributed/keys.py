@@ -1,14 +1,16 @@
-"""The Redis keys of distributed mode, and the Redis client every part of it uses."""
+"""The Redis keys of distributed mode, and the Redis client every part of it uses (lifecycle/active.py's)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-import redis
-
 from kernel.config import Config
 from kernel.errors import ConfigError
+from lifecycle.active import active_crawls_key, redis_client
+
+__all__ = ["CrawlKeys", "active_crawls_key", "host_slot_key", "redis_client", "require_postgresql", "safe_worker_id",
+           "text"]
 
 
 @dataclass(frozen=True)
@@ -91,24 +93,9 @@ class CrawlKeys:
                 self.robots, self.findings]
 
 
-def active_crawls_key(prefix: str) -> str:
-    """Hash crawl id → site reference (registry id or home URL): the crawls workers should join."""
-    return f"{prefix}crawls"
-
-
 def host_slot_key(prefix: str, host: str) -> str:
     """Sorted set of one host's leases (member: lease id, score: expiry), with its next-allowed time alongside."""
     return f"{prefix}host:{host}"
-
-
-def redis_client(config: Config) -> redis.Redis:
-    """A client for NIANBAO_REDIS_URL (bytes in and out, as scrapy-redis uses it); fails fast if Redis is down."""
-    client = redis.Redis.from_url(config.redis_url, socket_timeout=30, socket_connect_timeout=10)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        raise ConfigError(f"Redis at NIANBAO_REDIS_URL={config.redis_url} is not reachable: {exc}") from exc
-    return client
 
 
 def require_postgresql(config: Config) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from scrapy import Request, Spider
 from scrapy_redis.queue import PriorityQueue
 
-from crawler.middlewares import for_new_exchange
+from crawler.meta import for_new_exchange
 from distributed.coordination import CrawlCoordination
 from distributed.keys import CrawlKeys
 from distributed.politeness import LEASE
@@ -28,7 +28,7 @@ class CrawlQueue(PriorityQueue):  # type: ignore[misc]  # scrapy-redis has no ty
 
     A request derived from a popped one (a redirect hop, a retry, a link followed with the page's meta) is pushed
     without that key: it is a queue entry of its own; nor with its host lease or what its last exchange left
-    (crawler.middlewares.for_new_exchange). The spider must carry its `crawl_id`
+    (crawler.meta.for_new_exchange). The spider must carry its `crawl_id`
     (distributed/spider.py) before the scheduler opens.
     """
 

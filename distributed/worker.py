@@ -62,7 +62,7 @@ class Worker:
         if CrawlCoordination(self.server, keys, self.config.worker_id).reap():
             logger.warning("worker reaps crawl=%s worker=%s: a member died before it drained", keys.crawl_id,
                            self.config.worker_id)
-            finalize_crawl(self.config, self.server, keys, resolve_site(site_ref))
+            finalize_crawl(self.config, self.server, keys, resolve_site(site_ref).row)
 
     def join(self, crawl_id: int, site_ref: str) -> None:
         self.joined.add(crawl_id)

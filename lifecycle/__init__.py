@@ -1,1 +1,1 @@
-"""The lifecycle of a crawl, framework-free: claiming a site (start), the parse stage, and the end of a crawl."""
+"""The lifecycle of a crawl, framework-free: claiming a site (start), the parse stage, a crawl's end, re-parsing."""

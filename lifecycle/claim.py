@@ -7,17 +7,21 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.orm import Session, sessionmaker
-
-from distributed.keys import active_crawls_key, redis_client
 from kernel.config import Config
 from kernel.errors import ConfigError, NianbaoError
-from spiders.registry import Site
-from storage.catalog import Catalog, RunConflict
-from storage.crawls import CrawlRow, recover_stale, resumable, running
+from lifecycle.active import listed_as_active
+from storage.catalog import Catalog, Sessions, SiteRow
+from storage.crawls import (
+    CrawlRow,
+    RunConflict,
+    interrupt_lost,
+    recover_stale,
+    reopen_crawl,
+    resumable,
+    running,
+    start_crawl,
+)
 from storage.db import open_catalogue
-from storage.models import Crawl
-from storage.queries import as_utc
 
 logger = logging.getLogger(__name__)
 
@@ -36,31 +40,30 @@ class Claim:
     resumed: bool
 
 
-def claim_site(site: Site, config: Config, resume: bool) -> Claim:
+def claim_site(site: SiteRow, config: Config, resume: bool) -> Claim:
     """Take `site` for a run by this process: its `running` row is written now, so that of two processes that
     start the site at the same moment one goes ahead and the other gets SiteBusy (the database holds one
     running row per site). Runs of dead processes of this host are marked interrupted first. With `resume`, the
     site's last run is taken over if it was cut short recently (NIANBAO_RESUME_MAX_AGE)."""
     sessions = open_catalogue(config.database_url)
-    catalog = Catalog(sessions)
     now = datetime.now(UTC)
     recover_stale(sessions, now, site.id)
     busy = [crawl for crawl in running(sessions, site.id) if not _lost_distributed(crawl, config, sessions, now)]
     if busy:
         raise SiteBusy(f"site {site.id} is being crawled (crawl {busy[0].id}, pid {busy[0].pid} on {busy[0].host}); "
                        f"try again when it ends (`nianbao status`)")
-    catalog.upsert_site(site)
+    Catalog(sessions).upsert_site(site)
     try:
         crawl_id = resumable(sessions, site.id, now - timedelta(hours=config.resume_max_age_hours)) if resume else None
         if crawl_id is not None:
-            if not catalog.reopen_crawl(crawl_id):
+            if not reopen_crawl(sessions, crawl_id):
                 raise SiteBusy(f"site {site.id}: crawl {crawl_id} was resumed by another process just now")
             logger.info("resume site=%s crawl=%s", site.id, crawl_id)
             return Claim(crawl_id, resumed=True)
         if resume:
             logger.info("resume site=%s: no interrupted run in the last %sh, starting a new one",
                         site.id, config.resume_max_age_hours)
-        return Claim(catalog.start_crawl(site.id, now, config.trigger), resumed=False)
+        return Claim(start_crawl(sessions, site.id, now, config.trigger), resumed=False)
     except RunConflict:
         raise SiteBusy(f"site {site.id}: another process started a run of it just now; try again when it ends "
                        f"(`nianbao status`)") from None
@@ -71,24 +74,19 @@ def claim_site(site: Site, config: Config, resume: bool) -> Claim:
 LOST_DISTRIBUTED_AFTER = 10
 
 
-def _lost_distributed(crawl: CrawlRow, config: Config, sessions: sessionmaker[Session], now: datetime) -> bool:
+def _lost_distributed(crawl: CrawlRow, config: Config, sessions: Sessions, now: datetime) -> bool:
     """A distributed run (no owning process) whose state is gone from Redis (wiped, or another Redis): nobody will
     ever close it. It is marked interrupted here, so that the site is not refused for ever."""
     if crawl.trigger != DISTRIBUTED or crawl.pid is not None or \
-            as_utc(crawl.started_at) > now - timedelta(minutes=LOST_DISTRIBUTED_AFTER):
+            crawl.started_at > now - timedelta(minutes=LOST_DISTRIBUTED_AFTER):
         return False
     try:
-        listed = redis_client(config).hexists(active_crawls_key(config.redis_prefix), str(crawl.id))
+        if listed_as_active(config, crawl.id):
+            return False
     except ConfigError:
         return False  # Redis unreachable: the run may well be going on
-    if listed:
-        return False
-    with sessions.begin() as s:
-        row = s.get_one(Crawl, crawl.id)
-        if row.status != "running":
-            return True
-        row.status, row.finished_at = "interrupted", now
-        row.close_reason = f"distributed run no longer listed in Redis at {config.redis_url}"
-    logger.warning("distributed crawl lost site=%s crawl=%s: not listed in Redis, marked interrupted",
-                   crawl.site_id, crawl.id)
+    reason = f"distributed run no longer listed in Redis at {config.redis_url}"
+    if interrupt_lost(sessions, crawl.id, now, reason):
+        logger.warning("distributed crawl lost site=%s crawl=%s: not listed in Redis, marked interrupted",
+                       crawl.site_id, crawl.id)
     return True

@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from archive.dedup import Dedup
 from archive.reader import read_record
 from kernel.config import Config
 from kernel.errors import NianbaoError
@@ -176,8 +177,28 @@ class ParseStage:
         self._kill_pool()
 
 
+def outcome_of(result: ParseJobResult, parser_version: str) -> Outcome:
+    """A job's result as the Outcome storage keeps."""
+    return Outcome(payload_sha256=result.job.payload_sha256, parser_version=parser_version, ok=result.ok,
+                   reason=result.reason, is_report=result.is_report, source_kind=result.source_kind,
+                   text=result.text, record=result.record, warnings=result.warnings)
+
+
+def at_originals(dedup: Dedup, todo: list[StoredPayload]) -> list[StoredPayload]:
+    """The payloads located at the record that holds each in full: its original `response` record (dedup). A
+    payload no crawl archived in full cannot be read back, and is left out."""
+    located = []
+    for p in todo:
+        original = dedup.original(p.payload_sha256)
+        if original is not None:
+            located.append(replace(p, warc_file=original.warc_file, warc_offset=original.warc_offset,
+                                   record_type="response"))
+    return located
+
+
 def parse_payloads(config: Config, todo: list[StoredPayload], parser_version: str) -> Iterator[Outcome]:
-    """Parse payloads read back from the archive in the parse stage's process pool, as storage Outcomes."""
+    """Parse payloads read back from the archive (each at the record `todo` names) in the parse stage's process
+    pool, as storage Outcomes."""
     stage = ParseStage(config.parse_workers, config.parse_timeout, config.parse_memory_mb)
     results: list[ParseJobResult] = []
     try:
@@ -189,6 +210,4 @@ def parse_payloads(config: Config, todo: list[StoredPayload], parser_version: st
     finally:
         stage.close()
     for r in results:
-        yield Outcome(payload_sha256=r.job.payload_sha256, parser_version=parser_version, ok=r.ok, reason=r.reason,
-                      is_report=r.is_report, source_kind=r.source_kind, text=r.text, record=r.record,
-                      warnings=r.warnings)
+        yield outcome_of(r, parser_version)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from kernel.report import UNIT_WAN_YUAN, UNIT_YUAN, Cell, CellSource
 from parsing.normalize import label_key, nfkc
 
-Source = dict[str, object]
+Source = CellSource
 _NUMBER = re.compile(r"^(?P<sign>[+-]?)(?P<num>\d+(?:\.\d+)?)(?P<unit>万元|元|件|条|项|个)?$")
 _DASHES = {"-", "--", "/", "无", "_", "—"}
 
 
-def cell_value(raw: str, source: Source, *, unit: str | None = None) -> dict[str, Any]:
+def cell_value(raw: str, source: Source, *, unit: str | None = None) -> Cell:
     """A CELL from printed text: blank null, dashes null (dash=true), unreadable null (uncertain=true).
 
     ``unit`` is the unit a column header fixes (2021 （八） 万元); a unit printed in the cell wins.
@@ -35,17 +35,17 @@ def cell_value(raw: str, source: Source, *, unit: str | None = None) -> dict[str
         return cell
     number = float(m.group("num")) * (-1 if m.group("sign") == "-" else 1) * sign
     cell["value"] = int(number) if number.is_integer() and "." not in m.group("num") else number
-    printed_unit = m.group("unit") if m.group("unit") in ("万元", "元") else None
+    printed_unit = m.group("unit") if m.group("unit") in (UNIT_WAN_YUAN, UNIT_YUAN) else None
     cell["unit"] = printed_unit or unit
     return cell
 
 
-def blank_cell(source: Source, *, raw: str = "") -> dict[str, Any]:
+def blank_cell(source: Source, *, raw: str = "") -> Cell:
     """A cell the document leaves empty: value null, blank true."""
     return {"value": None, "raw": raw, "blank": True, "uncertain": False, "unit": None, "source": source}
 
 
-def uncertain_cell(source: Source) -> dict[str, Any]:
+def uncertain_cell(source: Source) -> Cell:
     """A cell a number may belong to but that text alone cannot place (seed 000 "5 1 6"): never guessed."""
     return {"value": None, "raw": "", "blank": False, "uncertain": True, "unit": None, "source": source}
 

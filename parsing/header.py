@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kernel.report import FORMAT_HYBRID, FORMAT_LEGACY, FORMAT_UNKNOWN, GOV2019, GOV2021
 from parsing import rules
 from parsing.normalize import label_key
 
@@ -145,12 +146,12 @@ def format_version(squeezed: str) -> str:
     old = any(label in squeezed for label in rules.T2_GOV2019_LABELS)
     three_row = any(label in squeezed for label in rules.T3_THREE_ROW_LABELS)
     if not new and not old and not three_row:
-        return "legacy" if any(label in squeezed for label in rules.LEGACY_LABELS) else "unknown"
+        return FORMAT_LEGACY if any(label in squeezed for label in rules.LEGACY_LABELS) else FORMAT_UNKNOWN
     if new and not old and three_row:
-        return "gov2021"
+        return GOV2021
     if old and not new and not three_row:
-        return "gov2019"
-    return "hybrid"
+        return GOV2019
+    return FORMAT_HYBRID
 
 
 def fee_collected_yuan(section_text: str | None) -> float | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kernel import report as rk
 from parsing import header, rules
 from parsing.extract import detect_kind, extract
 from parsing.normalize import label_key
@@ -14,8 +15,12 @@ from parsing.types import Extraction
 from parsing.validate import table3_rules, table4_rules, text_rules
 
 PARSER_VERSION = "0.2.0"
-# Extraction kind → schema §1 source_kind ("text" is for already-extracted text such as the seeds).
-SOURCE_KINDS = {"html": "html_inline", "pdf": "pdf", "docx": "docx", "doc": "doc", "text": "text", "xlsx": "xls"}
+# Extraction kind → schema §1 source_kind ("text" is for already-extracted text such as the seeds); other
+# extraction kinds (xls, ofd, image) are spelled as their source_kind.
+SOURCE_KINDS = {"html": rk.KIND_HTML_INLINE, "pdf": rk.KIND_PDF, "docx": rk.KIND_DOCX, "doc": rk.KIND_DOC,
+                "text": rk.KIND_TEXT, "xlsx": rk.KIND_XLS}
+# The sections whose prose the TEXT rule reads (figures quoted there must match the tables).
+PROSE_SECTIONS = (rk.S1_OVERVIEW, rk.S3_REQUESTS, rk.S4_REVIEW_LITIGATION, rk.S6_OTHER)
 
 
 @dataclass
@@ -35,14 +40,18 @@ def parse_document(data: bytes, *, media_type: str | None = None, url: str | Non
     name = filename or (url.rsplit("/", 1)[-1] if url else None)
     extraction = extract(data, media_type=media_type, filename=name)
     kind = SOURCE_KINDS.get(extraction.source_kind, extraction.source_kind)
-    if kind == "doc" and name and name.lower().split("?")[0].endswith(".wps"):
-        kind = "wps"
+    if kind == rk.KIND_DOC and name and name.lower().split("?")[0].endswith(".wps"):
+        kind = rk.KIND_WPS
     return parse_extraction(extraction, source_kind=kind, url=url, page_meta=page_meta)
 
 
 def parse_extraction(extraction: Extraction, *, source_kind: str, url: str | None = None,
                      page_meta: dict[str, str] | None = None) -> ParseResult:
-    """Map an Extraction to the §9 record."""
+    """Map an Extraction to the §9 record (keys in kernel.report.RECORD_KEYS order).
+
+    The keys only the crawl knows (kernel.report.CRAWL_KEYS) are left empty, or hold what the document says
+    (`url` as source_url, the page metadata's published_at); parsing.record.complete_record fills them in.
+    """
     meta = {**extraction.meta, **(page_meta or {})}
     warnings = list(extraction.warnings)
     text = extraction.text
@@ -63,28 +72,28 @@ def parse_extraction(extraction: Extraction, *, source_kind: str, url: str | Non
 
     tables = map_tables(extraction)
     table3, table4 = tables.table3, tables.table4
+    s6_other = sections.get(rk.S6_OTHER)
     record: dict[str, Any] = {
-        "unit_name": unit,
-        "unit_level": header.unit_level(unit) or ("other" if unit else None),
-        "region_code": None,
-        "report_year": year,
-        "format_version": _format_version(tables, squeezed),
-        "template_cited": header.template_cited(squeezed),
-        "published_at": _published_at(meta),
-        "source_url": url,
-        "source_kind": source_kind,
-        "attachment_urls": [],
-        "title": title.raw.replace("\n", "") if title else meta.get("title"),
-        "sections": sections,
-        "table2": tables.table2,
-        "table3": table3,
-        "table4": table4,
-        "fee_collected_yuan": header.fee_collected_yuan(sections.get("s6_other", {}).get("text")),
-        "validation": (table3_rules(table3) if table3 else []) + (table4_rules(table4) if table4 else []),
+        rk.UNIT_NAME: unit,
+        rk.UNIT_LEVEL: header.unit_level(unit) or (rk.LEVEL_OTHER if unit else None),
+        rk.REGION_CODE: None,
+        rk.REPORT_YEAR: year,
+        rk.FORMAT_VERSION: _format_version(tables, squeezed),
+        rk.TEMPLATE_CITED: header.template_cited(squeezed),
+        rk.PUBLISHED_AT: _published_at(meta),
+        rk.SOURCE_URL: url,
+        rk.SOURCE_KIND: source_kind,
+        rk.ATTACHMENT_URLS: [],
+        rk.TITLE: title.raw.replace("\n", "") if title else meta.get("title"),
+        rk.SECTIONS: sections,
+        rk.TABLE2: tables.table2,
+        rk.TABLE3: table3,
+        rk.TABLE4: table4,
+        rk.FEE_COLLECTED_YUAN: header.fee_collected_yuan(s6_other["text"] if s6_other else None),
+        rk.VALIDATION: (table3_rules(table3) if table3 else []) + (table4_rules(table4) if table4 else []),
     }
-    prose = "\n".join(s["text"] for k, s in sections.items() if k in ("s1_overview", "s3_requests",
-                                                                     "s4_review_litigation", "s6_other"))
-    record["validation"] += text_rules(prose, record)
+    prose = "\n".join(s["text"] for k, s in sections.items() if k in PROSE_SECTIONS)
+    record[rk.VALIDATION] += text_rules(prose, record)
     return ParseResult(record=record, text=text, is_report=is_report, source_kind=source_kind,
                        warnings=warnings)
 
@@ -95,13 +104,13 @@ def _format_version(tables: MappedTables, squeezed: str) -> str:
         return header.format_version(squeezed)
     t2 = tables.table2_version
     three = tables.table3_three_row
-    if t2 == "gov2021" and three is not False:
-        return "gov2021"
-    if t2 == "gov2019" and not three:
-        return "gov2019"
+    if t2 == rk.GOV2021 and three is not False:
+        return rk.GOV2021
+    if t2 == rk.GOV2019 and not three:
+        return rk.GOV2019
     if t2 is None:
-        return "gov2021" if three else header.format_version(squeezed)
-    return "hybrid"
+        return rk.GOV2021 if three else header.format_version(squeezed)
+    return rk.FORMAT_HYBRID
 
 
 def _title_from_meta(meta_titles: list[str]) -> header.TitleMatch | None:
@@ -152,8 +161,8 @@ def _published_at(meta: dict[str, str]) -> str | None:
     return None
 
 
-def _looks_like_report(sections: dict[str, dict[str, str]], year: int | None) -> bool:
-    known = [k for k in sections if k.startswith("s")]
+def _looks_like_report(sections: dict[str, rk.Section], year: int | None) -> bool:
+    known = [k for k in sections if k in rk.SECTION_KEYS]
     return year is not None and len(known) >= 3
 
 

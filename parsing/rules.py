@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from kernel import report as rk
+
 _UNIT_CHARS = r"[^,.;:!?。，；：、《》\"'()\[\]<>]"
 
 # Titles, tried in order on windows of 1–3 consecutive non-empty lines near the top of the document.
@@ -45,13 +47,13 @@ DECOY_PATTERNS: tuple[re.Pattern[str], ...] = (
 # Section headings: a Chinese numeral, 、 and heading text. Keys per schema §0; numerals are not trusted.
 HEADING_LINE = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,3})[、.](?P<body>[^。;]{2,40})$")
 SECTION_PATTERNS: dict[str, re.Pattern[str]] = {
-    "s1_overview": re.compile(r"^(?:.{0,14}总体(?:开展|工作)?情况|(?:工作)?基本情况|工作概述|概述|总体概述)$"),
-    "s2_active": re.compile(r"^(?:行政机关)?主动公开(?:政府信息)?(?:的)?(?:工作)?情况$|^公开发布政府信息情况$"
+    rk.S1_OVERVIEW: re.compile(r"^(?:.{0,14}总体(?:开展|工作)?情况|(?:工作)?基本情况|工作概述|概述|总体概述)$"),
+    rk.S2_ACTIVE: re.compile(r"^(?:行政机关)?主动公开(?:政府信息)?(?:的)?(?:工作)?情况$|^公开发布政府信息情况$"
                             r"|^主动公开政府信息"),
-    "s3_requests": re.compile(r"收到和处理政府信息公开申请|^依申请公开(?:政府信息)?(?:工作)?(?:的)?情况$"),
-    "s4_review_litigation": re.compile(r"行政复议.{0,6}行政诉讼|复议.{0,4}诉讼"),
-    "s5_problems": re.compile(r"存在的?(?:主要)?问题|问题(?:及|和)改进|改进(?:情况|措施)$"),
-    "s6_other": re.compile(r"其他需要?报告的事项"),
+    rk.S3_REQUESTS: re.compile(r"收到和处理政府信息公开申请|^依申请公开(?:政府信息)?(?:工作)?(?:的)?情况$"),
+    rk.S4_REVIEW_LITIGATION: re.compile(r"行政复议.{0,6}行政诉讼|复议.{0,4}诉讼"),
+    rk.S5_PROBLEMS: re.compile(r"存在的?(?:主要)?问题|问题(?:及|和)改进|改进(?:情况|措施)$"),
+    rk.S6_OTHER: re.compile(r"其他需要?报告的事项"),
 }
 # Lines shaped like headings that are table-3 row labels (一、本年新收… 四、结转下年度继续办理).
 NOT_HEADINGS = re.compile(r"^(?:本年新收|上年结转|本年度办理结果|结转下年度)")
@@ -59,13 +61,13 @@ CHINESE_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十",
 
 # Unit level from the END of the unit name; first match wins (自治区人民政府 before 区人民政府).
 UNIT_LEVEL_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?:人民政府|政府)办公(?:室|厅)$|政府办$"), "county_office"),
-    (re.compile(r"街道办事处$|街道办$|街道$"), "subdistrict"),
-    (re.compile(r"[镇乡](?:人民政府|政府)$|[镇乡]$"), "town"),
-    (re.compile(r"(?:省|自治区)(?:人民政府|政府)$"), "other"),
-    (re.compile(r"(?:县|区|旗)(?:人民政府|政府)$"), "county"),
-    (re.compile(r"市(?:人民政府|政府)$"), "city"),
-    (re.compile(r"(?:局|委员会|委|中心|办公室|办|厅|署|馆|院|所|站|队|处|管委会)$"), "department"),
+    (re.compile(r"(?:人民政府|政府)办公(?:室|厅)$|政府办$"), rk.LEVEL_COUNTY_OFFICE),
+    (re.compile(r"街道办事处$|街道办$|街道$"), rk.LEVEL_SUBDISTRICT),
+    (re.compile(r"[镇乡](?:人民政府|政府)$|[镇乡]$"), rk.LEVEL_TOWN),
+    (re.compile(r"(?:省|自治区)(?:人民政府|政府)$"), rk.LEVEL_OTHER),
+    (re.compile(r"(?:县|区|旗)(?:人民政府|政府)$"), rk.LEVEL_COUNTY),
+    (re.compile(r"市(?:人民政府|政府)$"), rk.LEVEL_CITY),
+    (re.compile(r"(?:局|委员会|委|中心|办公室|办|厅|署|馆|院|所|站|队|处|管委会)$"), rk.LEVEL_DEPARTMENT),
 )
 # A bare place name (正宁县, 洪泽区) is the place's people's government (see the module docstring).
 BARE_PLACE = re.compile(r"^.{1,14}?(?:县|区|市|旗)$")

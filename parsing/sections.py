@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from kernel.report import EXTRA_SECTION_PREFIX, Section
 from parsing import rules
 from parsing.normalize import label_key
-
-Section = dict[str, str]
 
 
 def chinese_numeral(text: str) -> int:
@@ -53,7 +52,7 @@ def split_sections(text: str) -> dict[str, Section]:
                 key, last_num = known, num
             elif known is None and num == last_num + 1 and last_num > 0:
                 extra += 1
-                key, last_num = f"extra_{extra}", num
+                key, last_num = f"{EXTRA_SECTION_PREFIX}{extra}", num
         if key is not None:
             sections[key] = {"heading_raw": line.strip(), "text": ""}
             bodies[key] = []

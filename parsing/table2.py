@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from kernel.report import FORMAT_HYBRID, GOV2019, GOV2021
+from kernel.report_tables import UNLABELED_PREFIX
 from parsing import rules_tables as rt
 from parsing.cells import Source, cell_value, uncertain_cell
 from parsing.normalize import label_key
@@ -110,7 +112,7 @@ def _flush(state: _State, out: dict[str, Any]) -> None:
         cell = cell_value(text, source, unit=rt.T2_COLUMN_UNITS.get(key or ""))
         if key is None:
             if not cell["blank"]:
-                row[f"unlabeled_{i + 1}"] = cell
+                row[f"{UNLABELED_PREFIX}{i + 1}"] = cell
             continue
         row[key] = cell if complete else uncertain_cell({**source, "text": text})
     for key in columns[len(values):]:
@@ -126,5 +128,5 @@ def table2_version(labels: list[str]) -> str | None:
     new = bool(keys & set(rt.T2_GOV2021_COLUMNS)) or any(rt.T2_GOV2021_ONLY_LABEL in label_key(x) for x in labels)
     old = bool(keys & set(rt.T2_GOV2019_COLUMNS))
     if new and old:
-        return "hybrid"
-    return "gov2021" if new else "gov2019" if old else None
+        return FORMAT_HYBRID
+    return GOV2021 if new else GOV2019 if old else None

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kernel.report import Cell
+from kernel.report_tables import T3_OTHER, T3_OTHER_DETAIL
 from parsing import rules
 from parsing import rules_tables as rt
 from parsing.cells import blank_cell, cell_value, is_number_like
@@ -13,7 +15,7 @@ from parsing.normalize import label_key
 from parsing.rows import grid_rows, text_rows
 from parsing.table2 import map_table2, table2_version
 from parsing.text_tables import map_table3_rows, map_table4_rows
-from parsing.tree import set_path
+from parsing.tree import get_path, set_path
 from parsing.types import Extraction, Table
 
 T3_COLUMNS, T4_GROUPS, T4_COLUMNS = rt.T3_COLUMNS, rt.T4_GROUPS, rt.T4_COLUMNS
@@ -139,7 +141,7 @@ def _map_table3_grid(pieces: list[Table], three_row: bool) -> dict[str, Any] | N
     return out if len(seen) >= 5 else None
 
 
-def _row_cells(grid_row: list[Any], columns: range, r: int) -> list[dict[str, Any]]:
+def _row_cells(grid_row: list[Any], columns: range, r: int) -> list[Cell]:
     out = []
     for c in columns:
         cell = grid_row[c] if c < len(grid_row) else None
@@ -154,18 +156,17 @@ def _row_cells(grid_row: list[Any], columns: range, r: int) -> list[dict[str, An
 
 def derive_other(t3: dict[str, Any]) -> None:
     """results.other as the sum of the three printed （六） sub-rows (each cell ``derived``), schema §9."""
-    results = t3.get("results", {})
-    detail = results.get("other_detail")
-    if not detail or "other" in results:
+    detail = get_path(t3, T3_OTHER_DETAIL)
+    if not detail or get_path(t3, T3_OTHER) is not None:
         return
-    row = {}
+    row: dict[str, Cell] = {}
     for col in T3_COLUMNS:
         cells = [detail[k][col] for k in detail]
         values = [c["value"] for c in cells if c["value"] is not None]
         row[col] = {"value": sum(values) if values else None, "raw": "", "blank": not values,
                     "uncertain": any(c["uncertain"] for c in cells), "unit": None,
-                    "source": {"derived": "results.other_detail"}, "derived": True}
-    results["other"] = row
+                    "source": {"derived": T3_OTHER_DETAIL}, "derived": True}
+    set_path(t3, T3_OTHER, row)
 
 
 def map_table4(table: Table) -> dict[str, Any] | None:

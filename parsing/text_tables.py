@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kernel.report import Cell, CellSource
 from parsing import rules_tables as rt
 from parsing.cells import Source, blank_cell, cell_value, uncertain_cell
 from parsing.normalize import label_key
@@ -21,7 +22,7 @@ from parsing.tree import set_path
 Cells = list[tuple[str, Source]]
 
 
-def place(values: Cells, width: int) -> list[dict[str, Any]]:
+def place(values: Cells, width: int) -> list[Cell]:
     """``width`` CELLs from a positional row's value fields (blank fields kept, as tab text prints them).
 
     Label columns can leave empty fields before the data and trailing empties after it; the data
@@ -46,12 +47,12 @@ def place(values: Cells, width: int) -> list[dict[str, Any]]:
     return out
 
 
-def flattened(values: Cells, width: int) -> list[dict[str, Any]]:
+def flattened(values: Cells, width: int) -> list[Cell]:
     """CELLs from numbers whose blanks vanished: placed only when all ``width`` are printed."""
     numbers = [(t, s) for t, s in values if label_key(t)]
     if len(numbers) == width:
         return [cell_value(t, s) for t, s in numbers]
-    source = {**(numbers[0][1] if numbers else {}), "text": _joined(numbers)}
+    source: CellSource = {**(numbers[0][1] if numbers else {}), "text": _joined(numbers)}
     return [uncertain_cell(source) for _ in range(width)]
 
 
@@ -64,7 +65,7 @@ class _T3State:
     order: tuple[str, ...]
     buffer: str = ""
     last: str | None = None
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    rows: dict[str, list[Cell]] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
 
 
@@ -151,6 +152,6 @@ def map_table4_rows(rows: list[Row]) -> dict[str, Any] | None:
     return _t4(flattened(group, rt.T4_CELLS)) if group else None
 
 
-def _t4(cells: list[dict[str, Any]]) -> dict[str, Any]:
+def _t4(cells: list[Cell]) -> dict[str, Any]:
     n = len(rt.T4_COLUMNS)
     return {g: dict(zip(rt.T4_COLUMNS, cells[i * n : i * n + n], strict=True)) for i, g in enumerate(rt.T4_GROUPS)}

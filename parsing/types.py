@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kernel.report import CellSource
+
 BBox = tuple[float, float, float, float]
 
 
@@ -25,9 +27,9 @@ class Cell:
     bbox: BBox | None = None
     ocr: bool = False
 
-    def source(self) -> dict[str, object]:
+    def source(self) -> CellSource:
         """The provenance dict used for the ``source`` of a §9 CELL (``ocr: true`` when read by OCR)."""
-        out: dict[str, object] = {"row": self.row, "col": self.col}
+        out: CellSource = {"row": self.row, "col": self.col}
         if self.page is not None:
             out["page"] = self.page
         if self.bbox is not None:

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from kernel import report as rk
+from kernel import report_tables as k
+from kernel.report import Severity, ValidationEntry
 from parsing import rules_tables as rt
 from parsing.normalize import label_key
 from parsing.tree import get_path
 
-Rule = dict[str, Any]
-T3_PARTS = ("results.granted", "results.partial", "results.withheld", "results.unable", "results.not_processed")
+Rule = ValidationEntry
+# The result rows and groups whose sum is results.total (T3-RES), before the （六） row or its sub-rows.
+T3_PARTS = (k.T3_GRANTED, k.T3_PARTIAL, k.T3_WITHHELD, k.T3_UNABLE, k.T3_NOT_PROCESSED)
 
 
 def _value(cell: dict[str, Any] | None) -> float:
@@ -25,7 +29,7 @@ def _uncertain(cells: list[dict[str, Any] | None]) -> bool:
     return any(c is None or c.get("uncertain") for c in cells)
 
 
-def _check(rule: str, severity: str, names: list[str], parts: list[dict[str, Any] | None],
+def _check(rule: str, severity: Severity, names: list[str], parts: list[dict[str, Any] | None],
            total: dict[str, Any] | None) -> Rule | None:
     """Fails when the parts do not add up to the total; names = part cells then the total cell."""
     if _uncertain([*parts, total]):
@@ -43,47 +47,50 @@ def table3_rules(t3: dict[str, Any]) -> list[Rule]:
     for c in rt.T3_COLUMNS:
         out.append(_column_rule(t3, c))
         out.append(_results_rule(t3, c))
-    for path, row in _rows(t3, "table3"):
-        if row["total"].get("blank"):  # blank means unknown: a blank total is not checked (schema §6)
+    for path, row in _rows(t3, rk.TABLE3):
+        if row[k.TOTAL].get("blank"):  # blank means unknown: a blank total is not checked (schema §6)
             continue
         names = [f"{path}.{c}" for c in rt.T3_COLUMNS]
-        out.append(_check("T3-ROW", "implied", names, [row[c] for c in rt.T3_COLUMNS[:-1]], row["total"]))
+        out.append(_check(rk.RULE_T3_ROW, rk.SEVERITY_IMPLIED, names, [row[c] for c in rt.T3_COLUMNS[:-1]],
+                          row[k.TOTAL]))
     return [r for r in out if r]
 
 
 def _column_rule(t3: dict[str, Any], col: str) -> Rule | None:
     """T3-COL: new_received + carried_over == results.total + carried_forward (the printed 勾稽关系)."""
-    paths = ("new_received", "carried_over", "results.total", "carried_forward")
+    paths = (k.T3_NEW_RECEIVED, k.T3_CARRIED_OVER, k.T3_RESULTS_TOTAL, k.T3_CARRIED_FORWARD)
     cells = [get_path(t3, f"{p}.{col}") for p in paths]
     if _uncertain(cells):
         return None
     lhs, rhs = _value(cells[0]) + _value(cells[1]), _value(cells[2]) + _value(cells[3])
     if abs(lhs - rhs) < 1e-6:
         return None
-    names = [f"table3.{p}.{col}" for p in paths]
-    return {"rule": "T3-COL", "severity": "official", "cells": names, "expected": lhs, "actual": rhs,
-            "message": f"T3-COL: {names[0]} + {names[1]} = {lhs:g}, {names[2]} + {names[3]} = {rhs:g}"}
+    names = [k.cell_path(rk.TABLE3, p, col) for p in paths]
+    return {"rule": rk.RULE_T3_COL, "severity": rk.SEVERITY_OFFICIAL, "cells": names, "expected": lhs,
+            "actual": rhs,
+            "message": f"{rk.RULE_T3_COL}: {names[0]} + {names[1]} = {lhs:g}, {names[2]} + {names[3]} = {rhs:g}"}
 
 
 def _results_rule(t3: dict[str, Any], col: str) -> Rule | None:
-    total = get_path(t3, f"results.total.{col}")
+    total = get_path(t3, k.cell_path(k.T3_RESULTS_TOTAL, col))
     if total is None or total.get("blank"):
         return None
     names: list[str] = []
     parts: list[dict[str, Any] | None] = []
-    for prefix in (*T3_PARTS, "results.other_detail" if get_path(t3, "results.other_detail") else "results.other"):
+    for prefix in (*T3_PARTS, k.T3_OTHER_DETAIL if get_path(t3, k.T3_OTHER_DETAIL) else k.T3_OTHER):
         node = get_path(t3, prefix)
-        for path, row in _rows(node, f"table3.{prefix}") if isinstance(node, dict) else []:
+        for path, row in _rows(node, k.cell_path(rk.TABLE3, prefix)) if isinstance(node, dict) else []:
             names.append(f"{path}.{col}")
             parts.append(row[col])
     if all(p is None or p.get("blank") for p in parts):  # an unfilled column is unknown (上海 2019), not 0
         return None
-    return _check("T3-RES", "implied", [*names, f"table3.results.total.{col}"], parts, total)
+    total_name = k.cell_path(rk.TABLE3, k.T3_RESULTS_TOTAL, col)
+    return _check(rk.RULE_T3_RES, rk.SEVERITY_IMPLIED, [*names, total_name], parts, total)
 
 
 def _rows(node: dict[str, Any], path: str) -> list[tuple[str, dict[str, Any]]]:
     """Every printed ROW under ``node`` (a ROW is a dict whose "total" is a CELL); derived rows skipped."""
-    if "total" in node and isinstance(node["total"], dict) and "value" in node["total"]:
+    if k.TOTAL in node and isinstance(node[k.TOTAL], dict) and "value" in node[k.TOTAL]:
         return [] if any(cell.get("derived") for cell in node.values()) else [(path, node)]
     found: list[tuple[str, dict[str, Any]]] = []
     for key, child in node.items():
@@ -96,10 +103,11 @@ def table4_rules(t4: dict[str, Any]) -> list[Rule]:
     """T4-SUM (implied): each group's total equals its four parts."""
     out: list[Rule | None] = []
     for group, cells in t4.items():
-        if cells["total"].get("blank"):
+        if cells[k.TOTAL].get("blank"):
             continue
-        names = [f"table4.{group}.{c}" for c in rt.T4_COLUMNS]
-        out.append(_check("T4-SUM", "implied", names, [cells[c] for c in rt.T4_COLUMNS[:-1]], cells["total"]))
+        names = [k.cell_path(rk.TABLE4, group, c) for c in rt.T4_COLUMNS]
+        out.append(_check(rk.RULE_T4_SUM, rk.SEVERITY_IMPLIED, names, [cells[c] for c in rt.T4_COLUMNS[:-1]],
+                          cells[k.TOTAL]))
     return [r for r in out if r]
 
 
@@ -119,6 +127,6 @@ def text_rules(prose: str, record: dict[str, Any]) -> list[Rule]:
             continue
         actual = _value(cell)
         if actual != number:
-            out.append({"rule": "TEXT", "severity": "soft", "cells": [cell_path], "expected": number,
-                        "actual": actual, "message": f"TEXT: prose says {number}, {cell_path} = {actual:g}"})
+            out.append({"rule": rk.RULE_TEXT, "severity": rk.SEVERITY_SOFT, "cells": [cell_path], "expected": number,
+                        "actual": actual, "message": f"{rk.RULE_TEXT}: prose says {number}, {cell_path} = {actual:g}"})
     return out

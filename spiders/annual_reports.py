@@ -22,6 +22,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from crawler.items import DocumentItem
+from crawler.meta import ALWAYS_FETCH, CAPTURE_ID, RENDERED, RULE
 from spiders import discovery as rules
 from spiders.classify import OTHER, REPORT, VARIANT, classify_article, classify_title
 from spiders.links import Link, anchors, attachments, body_text, content_images, page_title, redirect_target
@@ -29,8 +30,6 @@ from spiders.navigation import column_base, column_links, section_links, subcolu
 from spiders.pagination import pager_links
 from spiders.registry import Site, resolve_site
 from spiders.scope import SiteScope
-
-RULE, ALWAYS_FETCH, RENDERED = "nianbao_rule", "nianbao_always_fetch", "nianbao_rendered"
 
 
 class AnnualReports(scrapy.Spider):
@@ -171,7 +170,7 @@ class AnnualReports(scrapy.Spider):
         self.roles[found.role] += 1
         if found.role not in (REPORT, VARIANT):
             return
-        yield DocumentItem(url=response.url, kind="page", capture_id=response.meta.get("nianbao_capture_id"),
+        yield DocumentItem(url=response.url, kind="page", capture_id=response.meta.get(CAPTURE_ID),
                            title=own or title, rule=found.rule, role=found.role, report_year=found.year,
                            column_url=column, found_by=str(response.meta.get(RULE, "")))
         if found.role == REPORT:
@@ -189,7 +188,7 @@ class AnnualReports(scrapy.Spider):
     def parse_attachment(self, response: Response, page_url: str, anchor_text: str) -> Iterator[DocumentItem]:
         rule = str(response.meta.get(RULE, "attachment:anchor")).removeprefix("attachment:")
         yield DocumentItem(url=response.url, kind="attachment",
-                           capture_id=response.meta.get("nianbao_capture_id"), page_url=page_url,
+                           capture_id=response.meta.get(CAPTURE_ID), page_url=page_url,
                            anchor_text=anchor_text, title=anchor_text, rule=rule, role="attachment")
 
 

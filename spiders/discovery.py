@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from archive.html_links import ATTACHMENT_EXT as ATTACHMENT_EXT
+
 # --- navigation: disclosure section and annual-report column ------------------------------------------------
 # Navigation text that leads to the disclosure section.
 SECTION_TEXT = re.compile(r"^(政府信息公开|信息公开|政务公开|政府公开|政务信息公开)(目录|平台|专栏|专题|网)?$")
@@ -105,7 +107,8 @@ VARIANT_TITLE = re.compile(r"(解读|图解|一图读懂|一图看懂|图说|动
 PERIOD_LINE = re.compile(r"统计期限[^0-9]{0,10}((19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 
 # --- attachments ------------------------------------------------------------------------------------------
-ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar|7z)$", re.I)
+# ATTACHMENT_EXT (imported above): a URL path ending in a document's file extension; the archive's metadata
+# records apply the same rule, so it lives in archive/html_links.py.
 # Download endpoints whose real file name is a query parameter (Hanweb downfile.jsp?filename=…).
 DOWNLOAD_ENDPOINT = re.compile(r"/(downfile|download|filedown|downloadfile|attachment)\w*\.(jsp|do|aspx?|php)$", re.I)
 DOWNLOAD_NAME_PARAM = re.compile(r"(^|&)(filename|fileName|name|file)=([^&]+)")

@@ -1,5 +1,6 @@
 """Link extraction from one fetched page (HTML, jpage XML or JSON): anchors, anchors drawn by scripts,
-attachments in all their disguises, and redirect shells. Pure functions of (url, text)."""
+attachments in all their disguises, and redirect shells. Pure functions of (url, text); a page's <a href> links
+are read by the archive's one HTML link extractor (archive/html_links.py, rules TO_FOLLOW)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from parsel import Selector
 
+from archive.html_links import TO_FOLLOW, absolute_url, clean_text, html_links, one_per_url
 from spiders import discovery as rules
 
 
@@ -25,45 +27,28 @@ class Link:
     rule: str
 
 
-_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
 _ANCHOR_IN_TEXT = re.compile(r"<a\b[^>]*?href\s*=\s*\\?[\"']([^\"'\\]+)\\?[\"'][^>]*>(.*?)</a>", re.I | re.S)
-_TAG = re.compile(r"<[^>]+>")
 _WORD_SPLIT = re.compile(r"[\s_-]+")
 
 
-def clean_text(text: str) -> str:
-    return " ".join(htmllib.unescape(_TAG.sub(" ", text)).split())
-
-
-def _absolute(base: str, href: str) -> str | None:
-    href = href.strip()
-    if not href or href.lower().startswith(_SKIP_SCHEMES):
-        return None
-    url = urljoin(base, href)
-    return url.split("#", 1)[0] if url.startswith(("http://", "https://")) else None
-
-
 def anchors(url: str, text: str) -> list[Link]:
-    """Every link on the page: <a href>, plus <a> markup inside scripts, CDATA and JSON strings."""
-    found: list[Link] = []
+    """Every link on the page: <a href> (archive.html_links.TO_FOLLOW), plus <a> markup inside scripts, CDATA
+    and JSON strings."""
     if _looks_like_json(text):
         return _json_anchors(url, text)
     sel = Selector(text=text, type="html")
-    for a in sel.css("a[href]"):
-        target = _absolute(url, a.attrib.get("href", ""))
-        if target:
-            label = clean_text(" ".join(a.css("::text").getall())) or a.attrib.get("title", "").strip()
-            found.append(Link(target, label, "appendix" if a.attrib.get("appendix") == "true" else "anchor"))
+    found = [Link(link.url, link.text, "appendix" if link.appendix else "anchor")
+             for link in html_links(sel, url, TO_FOLLOW)]
     for script in sel.css("script::text").getall():
         found.extend(_anchors_in_markup(url, script, "script-html"))
     if "<![CDATA[" in text:
         found.extend(_anchors_in_markup(url, text, "cdata-html"))
-    return _unique(found)
+    return one_per_url(found)
 
 
 def _anchors_in_markup(base: str, markup: str, rule: str) -> Iterator[Link]:
     for href, label in _ANCHOR_IN_TEXT.findall(markup):
-        target = _absolute(base, htmllib.unescape(href))
+        target = absolute_url(base, htmllib.unescape(href))
         if target:
             yield Link(target, clean_text(label), rule)
 
@@ -87,10 +72,10 @@ def _json_anchors(base: str, text: str) -> list[Link]:
             href = next((node[k] for k in ("url", "link", "href", "linkUrl", "docUrl") if isinstance(node.get(k), str)),
                         None)
             title = next((node[k] for k in ("title", "name", "docTitle") if isinstance(node.get(k), str)), "")
-            target = _absolute(base, href) if href else None
+            target = absolute_url(base, href) if href else None
             if target:
                 found.append(Link(target, clean_text(title), "json-record"))
-    return _unique(found)
+    return one_per_url(found)
 
 
 def _walk(node: Any) -> Iterator[Any]:
@@ -101,14 +86,6 @@ def _walk(node: Any) -> Iterator[Any]:
     elif isinstance(node, list):
         for value in node:
             yield from _walk(value)
-
-
-def _unique(links: list[Link]) -> list[Link]:
-    seen: dict[str, Link] = {}
-    for link in links:
-        if link.url not in seen or (not seen[link.url].text and link.text):
-            seen[link.url] = link
-    return list(seen.values())
 
 
 def is_attachment_url(url: str) -> bool:
@@ -130,7 +107,7 @@ def attachments(url: str, text: str) -> list[Link]:
     known = {link.url for link in found}
     for script in Selector(text=text, type="html").css("script::text").getall():
         for match in rules.JS_FILE_STRING.finditer(script):
-            target = _absolute(url, match.group(1))
+            target = absolute_url(url, match.group(1))
             if target and target not in known:
                 known.add(target)
                 found.append(Link(target, "", "js-variable"))
@@ -150,10 +127,10 @@ def content_images(url: str, text: str) -> list[Link]:
         sources = [(img.attrib.get(attr, ""), "img-src" if attr == "src" else "img-lazy") for attr in rules.IMAGE_ATTRS]
         sources.append((img.xpath("ancestor::a[1]/@href").get() or "", "img-link"))
         for href, rule in sources:
-            target = _absolute(url, href)
+            target = absolute_url(url, href)
             if target and is_content_image_url(target):
                 found.append(Link(target, alt, rule))
-    return _unique(found)
+    return one_per_url(found)
 
 
 def is_content_image_url(url: str) -> bool:
@@ -185,11 +162,11 @@ def redirect_target(url: str, text: str) -> str | None:
         return None
     m = rules.META_REFRESH.search(text)
     if m:
-        return _absolute(url, htmllib.unescape(m.group(1)))
+        return absolute_url(url, htmllib.unescape(m.group(1)))
     for script in sel.css("script::text").getall():
         m = rules.JS_REDIRECT.search(script)
         if m:
-            return _absolute(url, m.group(1) or m.group(2))
+            return absolute_url(url, m.group(1) or m.group(2))
     return None
 
 

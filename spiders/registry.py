@@ -20,15 +20,26 @@ class DuplicateSiteError(NianbaoError):
 
 
 @dataclass(frozen=True)
-class Site(SiteRow):
-    """A registry row: what the catalogue keeps of a site, plus its parent and per-site overrides."""
+class Site:
+    """A registry row: the site's identity and home, its CMS family, its parent and per-site overrides."""
 
+    id: str
+    name: str
+    home_url: str
+    region_code: str | None = None
+    family: str | None = None
     parent: str | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
 
     @property
     def host(self) -> str:
         return urlsplit(self.home_url).hostname or ""
+
+    @property
+    def row(self) -> SiteRow:
+        """What the catalogue keeps of the site (storage/catalog.py)."""
+        return SiteRow(id=self.id, name=self.name, home_url=self.home_url, region_code=self.region_code,
+                       family=self.family)
 
 
 def registry_file() -> Path:

@@ -1,15 +1,14 @@
-"""Writes and lookups the crawl makes in the catalogue: crawls, captures, payload dedup, documents."""
+"""Writes and lookups the crawl makes in the catalogue: sites, captures, payload records, documents.
+
+A run's own row (start, status, end) is the crawl state machine's, in storage/crawls.py."""
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,9 +17,8 @@ from storage.models import Capture, Crawl, Document, Payload, Site
 # Capture record types that stand for an HTTP exchange; a `conversion` (a DOM the browser rendered) does not.
 HTTP_RECORD_TYPES = ("response", "revisit")
 
-
-class RunConflict(Exception):
-    """A run of the site is `running` already: the catalogue holds one running run per site."""
+# The session factory storage/db.py hands out (open_catalogue). Other packages pass it on; only storage opens it.
+Sessions = sessionmaker[Session]
 
 
 @dataclass(frozen=True)
@@ -85,6 +83,15 @@ class StoredCapture:
 
 
 @dataclass(frozen=True)
+class CapturedPayload:
+    """What a capture holds, as the parse hand-off needs it: its payload's digest (None: no payload) and type."""
+
+    capture_id: int
+    payload_sha256: str | None
+    media_type: str | None
+
+
+@dataclass(frozen=True)
 class PageRow:
     """A document of the catalogue as a WACZ page entry: URL, title and when it was captured."""
 
@@ -114,45 +121,6 @@ class Catalog:
                 if last_try:
                     raise
 
-    def start_crawl(self, site_id: str, now: datetime, trigger: str = "manual", owned: bool = True) -> int:
-        """Open a run; `owned`: by this process (its host and pid are recorded), else by none (distributed).
-
-        Raises RunConflict if the site has a `running` row already (one per site: migration 0004)."""
-        try:
-            with self.sessions.begin() as s:
-                crawl = Crawl(site_id=site_id, started_at=now, status="running", trigger=trigger)
-                s.add(crawl)
-                s.flush()
-                if not owned:  # the ORM writes the column default (this pid) for a None: cleared afterwards
-                    s.execute(update(Crawl).where(Crawl.id == crawl.id).values(pid=None))
-                return crawl.id
-        except IntegrityError as exc:
-            if self._running(site_id=site_id):
-                raise RunConflict(site_id) from exc
-            raise
-
-    def reopen_crawl(self, crawl_id: int) -> bool:
-        """Take an interrupted run over for this process (status `running` again); False if another took it.
-
-        Raises RunConflict if another run of the site is `running` meanwhile."""
-        try:
-            with self.sessions.begin() as s:
-                taken: CursorResult[Any] = s.execute(  # type: ignore[assignment]
-                    update(Crawl).where(Crawl.id == crawl_id, Crawl.status == "interrupted")
-                    .values(status="running", finished_at=None, close_reason=None, host=socket.gethostname(),
-                            pid=os.getpid()))
-                return bool(taken.rowcount)
-        except IntegrityError as exc:
-            with self.sessions() as s:
-                site_id = s.get_one(Crawl, crawl_id).site_id
-            if self._running(site_id=site_id):
-                raise RunConflict(site_id) from exc
-            raise
-
-    def _running(self, site_id: str) -> bool:
-        with self.sessions() as s:
-            return s.scalar(select(Crawl.id).where(Crawl.site_id == site_id, Crawl.status == "running")) is not None
-
     def document_counts(self, crawl_id: int) -> dict[str, int]:
         """The crawl's `pages` and `attachments`: documents whose latest offer was in this crawl, by kind."""
         with self.sessions() as s:
@@ -167,12 +135,16 @@ class Catalog:
             return int(s.scalar(select(func.count()).select_from(Capture).where(
                 Capture.crawl_id == crawl_id, Capture.record_type.in_(HTTP_RECORD_TYPES))) or 0)
 
-    def finish_crawl(self, crawl_id: int, now: datetime, status: str, reason: str, counts: dict[str, int]) -> None:
-        with self.sessions.begin() as s:
-            crawl = s.get_one(Crawl, crawl_id)
-            crawl.finished_at, crawl.status, crawl.close_reason = now, status, reason
-            for name, value in counts.items():
-                setattr(crawl, name, value)
+    def capture_count(self) -> int:
+        """How many captures the catalogue holds, of every crawl and record type."""
+        with self.sessions() as s:
+            return int(s.scalar(select(func.count()).select_from(Capture)) or 0)
+
+    def captured_payload(self, capture_id: int) -> CapturedPayload:
+        """The payload digest and media type of one capture (it must exist)."""
+        with self.sessions() as s:
+            row = s.get_one(Capture, capture_id)
+            return CapturedPayload(row.id, row.payload_sha256, row.media_type)
 
     def original_record(self, payload_sha256: str) -> OriginalRecord | None:
         """The first full `response` record of this payload, if any crawl archived it before."""

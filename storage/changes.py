@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from kernel import report as rk
 from parsing.tree import iter_cells
 
 # Fields compared as a whole; `source_url` is not among them: a move is a `republished` event, not a change.
-FIELDS = ("unit_level", "format_version", "template_cited", "published_at", "title", "source_kind",
-          "attachment_urls", "fee_collected_yuan")
-TABLES = ("table2", "table3", "table4")
+FIELDS = (rk.UNIT_LEVEL, rk.FORMAT_VERSION, rk.TEMPLATE_CITED, rk.PUBLISHED_AT, rk.TITLE, rk.SOURCE_KIND,
+          rk.ATTACHMENT_URLS, rk.FEE_COLLECTED_YUAN)
+TABLES = rk.TABLES
 TEXT_PREVIEW = 200
 
 
@@ -22,7 +23,7 @@ def record_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, A
                for key in FIELDS if old.get(key) != new.get(key)]
     for table in TABLES:
         changes.extend(_cell_changes(table, old.get(table), new.get(table)))
-    changes.extend(_section_changes(old.get("sections") or {}, new.get("sections") or {}))
+    changes.extend(_section_changes(old.get(rk.SECTIONS) or {}, new.get(rk.SECTIONS) or {}))
     return changes
 
 

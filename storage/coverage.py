@@ -1,5 +1,8 @@
 """Coverage: for each known unit × year, is the report found, missing, withdrawn, late, changed later?
 
+Computed once here, as a matrix grouped by site (`coverage_matrix`), for the UI's coverage page and its
+exports; `coverage` flattens the same matrix into the rows `nianbao coverage` prints.
+
 Deadlines (《政府信息公开条例》 art. 49–50): departments (and towns, offices, everything below a government
 of county level or above) by 31 January of the following year; county and city governments by 31 March.
 """
@@ -8,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.models import Report, ReportEvent, ReportVersion
+from storage.models import Report, ReportEvent, ReportVersion, Site
 
 MARCH_DEADLINE_LEVELS = {"county", "city"}
 
@@ -32,32 +36,74 @@ class CoverageRow:
     changed_after_publication: bool
 
 
+@dataclass(frozen=True)
+class CoverageCell:
+    """One cell of the matrix: the unit × year's CoverageRow and the report it links to (None when missing)."""
+
+    row: CoverageRow
+    report_id: int | None
+
+    @property
+    def state(self) -> str:
+        return self.row.state
+
+    @property
+    def late(self) -> bool | None:
+        return self.row.late
+
+    @property
+    def changed(self) -> bool:
+        return self.row.changed_after_publication
+
+
+@dataclass(frozen=True)
+class CoverageGroup:
+    """One county (site): its units (rows, sorted) × the years (columns, ascending); every unit has every year."""
+
+    site_id: str
+    site_name: str
+    years: tuple[int, ...]
+    units: dict[str, dict[int, CoverageCell]]
+
+
 def deadline(unit_level: str | None, report_year: int) -> date:
     """The statutory publication deadline of a report on `report_year` by a unit of `unit_level`."""
     return date(report_year + 1, 3 if unit_level in MARCH_DEADLINE_LEVELS else 1, 31)
 
 
 def coverage(sessions: sessionmaker[Session], *, site: str | None = None) -> list[CoverageRow]:
-    """Every unit the archive knows of × every year it holds any report for on that site."""
+    """Every unit the archive knows of × every year it holds any report for on that site (site, unit, year order)."""
+    return [cell.row for group in coverage_matrix(sessions, site=site)
+            for cells in group.units.values() for cell in cells.values()]
+
+
+def coverage_matrix(sessions: sessionmaker[Session], *, site: str | None = None) -> list[CoverageGroup]:
+    """The coverage matrix of every site holding reports (or of `site`), grouped by site, in site id order."""
     with sessions() as s:
         query = select(Report).order_by(Report.site_id, Report.unit_name, Report.report_year)
         reports = s.scalars(query.where(Report.site_id == site) if site else query).all()
         latest = _latest_records(s, [r.id for r in reports])
         changed = set(s.scalars(select(ReportEvent.report_id).where(ReportEvent.kind == "changed")).all())
+        names = dict(s.execute(select(Site.id, Site.name)).all())
     by_key = {(r.site_id, r.unit_name, r.report_year): r for r in reports}
-    rows = []
+    groups = []
     for site_id in sorted({r.site_id for r in reports}):
         mine = [r for r in reports if r.site_id == site_id]
         levels = {r.unit_name: latest.get(r.id, {}).get("unit_level") for r in mine}
+        years = tuple(sorted({r.report_year for r in mine}))
+        units: dict[str, dict[int, CoverageCell]] = {}
         for unit in sorted(levels):
-            for year in sorted({r.report_year for r in mine}):
+            units[unit] = {}
+            for year in years:
                 report = by_key.get((site_id, unit, year))
                 record = latest.get(report.id, {}) if report else {}
-                rows.append(_row(site_id, unit, levels[unit], year, report, record, changed))
-    return rows
+                units[unit][year] = CoverageCell(_row(site_id, unit, levels[unit], year, report, record, changed),
+                                                 report.id if report else None)
+        groups.append(CoverageGroup(site_id, names.get(site_id, site_id), years, units))
+    return groups
 
 
-def _row(site: str, unit: str, level: str | None, year: int, report: Report | None, record: dict,
+def _row(site: str, unit: str, level: str | None, year: int, report: Report | None, record: dict[str, Any],
          changed: set[int]) -> CoverageRow:
     due = deadline(level, year)
     published = record.get("published_at")
@@ -67,7 +113,7 @@ def _row(site: str, unit: str, level: str | None, year: int, report: Report | No
                        report is not None and report.id in changed)
 
 
-def _latest_records(s: Session, report_ids: list[int]) -> dict[int, dict]:
+def _latest_records(s: Session, report_ids: list[int]) -> dict[int, dict[str, Any]]:
     newest = (select(ReportVersion.report_id, func.max(ReportVersion.version).label("v"))
               .group_by(ReportVersion.report_id).subquery())
     rows = s.execute(select(ReportVersion.report_id, ReportVersion.record).join(

@@ -1,6 +1,6 @@
 """Template drift: what discovery found on each crawl of a site, and alerts when a site stops yielding.
 
-The crawl's DriftMonitor extension (crawler/extensions.py) and the distributed finalizer record here.
+The end of a crawl (lifecycle/finish.py, standalone and distributed) records here.
 
 Files under NIANBAO_HOME (read by `nianbao sites check`, later the UI and the storage layer):
   discovery/<site>.json   the last crawl's findings {"last": {...}, "last_good": {...}}: columns with the

@@ -26,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from kernel.report import STATUS_CURRENT
+
 
 class Base(DeclarativeBase):
     """Declarative base of every nianbao table."""
@@ -160,8 +162,8 @@ class Report(Base):
     region_code: Mapped[str] = mapped_column(String(12))
     unit_name: Mapped[str] = mapped_column(String(200))
     report_year: Mapped[int] = mapped_column(Integer)
-    # current / withdrawn
-    status: Mapped[str] = mapped_column(String(20), default="current", server_default="current")
+    # kernel.report.REPORT_STATUSES: current / withdrawn
+    status: Mapped[str] = mapped_column(String(20), default=STATUS_CURRENT, server_default=STATUS_CURRENT)
     page_url: Mapped[str | None] = mapped_column(Text)
     first_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_offered_crawl_id: Mapped[int | None] = mapped_column(ForeignKey("crawls.id"))

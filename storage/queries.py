@@ -8,28 +8,22 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kernel import report as rk
+from kernel.report_tables import HEADLINE_CELLS
 from storage.models import Capture, Report, ReportEvent, ReportVersion
 
+__all__ = ["CSV_COLUMNS", "CSV_FIELDS", "HEADLINE_CELLS", "as_utc", "cell_value", "csv_row", "latest_reports"]
+
 # CSV: one row per report; the headline numbers are table cells' values (a blank cell stays empty).
-CSV_FIELDS = ["site", "region_code", "unit_name", "unit_level", "report_year", "format_version", "published_at",
-              "status", "withdrawn_at", "version", "source_url", "source_kind"]
-HEADLINE_CELLS = {
-    "new_requests": "table3.new_received.total",
-    "carried_over": "table3.carried_over.total",
-    "granted": "table3.results.granted.total",
-    "partial": "table3.results.partial.total",
-    "total_processed": "table3.results.total.total",
-    "carried_forward": "table3.carried_forward.total",
-    "reviews": "table4.review.total",
-    "lawsuits_direct": "table4.litigation_direct.total",
-    "lawsuits_after_review": "table4.litigation_after_review.total",
-}
+CSV_FIELDS = [rk.SITE, rk.REGION_CODE, rk.UNIT_NAME, rk.UNIT_LEVEL, rk.REPORT_YEAR, rk.FORMAT_VERSION,
+              rk.PUBLISHED_AT, rk.STATUS, rk.WITHDRAWN_AT, rk.VERSION, rk.SOURCE_URL, rk.SOURCE_KIND]
+# The headline cells by name (kernel.report_tables.HEADLINE_CELLS), then both lawsuits columns summed.
 CSV_COLUMNS = [*CSV_FIELDS, *HEADLINE_CELLS, "lawsuits"]
 
 
 def latest_reports(sessions: sessionmaker[Session], *, site: str | None = None, year: int | None = None,
                    unit: str | None = None, as_of: date | None = None) -> list[dict[str, Any]]:
-    """Each report's current version as the public JSON object (schema §9 plus catalogue keys).
+    """Each report's current version as the public JSON object (schema §9 plus kernel.report.CATALOGUE_KEYS).
 
     With `as_of`, the version that was current at the end of that day (UTC), and the status it had then;
     reports first seen later are left out.
@@ -45,7 +39,7 @@ def latest_reports(sessions: sessionmaker[Session], *, site: str | None = None, 
     with sessions() as s:
         rows = s.execute(query).all()
         statuses = _statuses(s, [r.id for r, _, _ in rows], cutoff)
-    return [_public_object(r, v, c, *statuses.get(r.id, ("current", None))) for r, v, c in rows]
+    return [_public_object(r, v, c, *statuses.get(r.id, (rk.STATUS_CURRENT, None))) for r, v, c in rows]
 
 
 def _current_versions(cutoff: datetime | None) -> Any:
@@ -64,32 +58,34 @@ def _current_versions(cutoff: datetime | None) -> Any:
 def _statuses(s: Session, report_ids: list[int], cutoff: datetime | None) -> dict[int, tuple[str, datetime | None]]:
     """Per report: (status, withdrawn_at) from its last withdrawn/restored event before `cutoff`."""
     query = (select(ReportEvent).where(ReportEvent.report_id.in_(report_ids),
-                                       ReportEvent.kind.in_(["withdrawn", "restored"]))
+                                       ReportEvent.kind.in_([rk.EVENT_WITHDRAWN, rk.EVENT_RESTORED]))
              .order_by(ReportEvent.occurred_at, ReportEvent.id))
     if cutoff is not None:
         query = query.where(ReportEvent.occurred_at < cutoff)
     out: dict[int, tuple[str, datetime | None]] = {}
     for event in s.scalars(query).all() if report_ids else []:
-        withdrawn = event.kind == "withdrawn"
-        out[event.report_id] = ("withdrawn" if withdrawn else "current", event.occurred_at if withdrawn else None)
+        withdrawn = event.kind == rk.EVENT_WITHDRAWN
+        out[event.report_id] = (rk.STATUS_WITHDRAWN if withdrawn else rk.STATUS_CURRENT,
+                                event.occurred_at if withdrawn else None)
     return out
 
 
 def _public_object(report: Report, version: ReportVersion, capture: Capture, status: str,
                    withdrawn_at: datetime | None) -> dict[str, Any]:
+    """The stored record in its own key order, then the catalogue keys in kernel.report.CATALOGUE_KEYS order."""
     obj = dict(version.record)
     obj.update({
-        "site": report.site_id,
-        "version": version.version,
-        "captured_at": as_utc(capture.captured_at).isoformat(),
-        "payload_sha256": version.payload_sha256,
-        "parser_version": version.parser_version,
-        "authoritative_url": capture.url,
-        "report_id": report.id,
-        "status": status,
-        "withdrawn_at": as_utc(withdrawn_at).isoformat() if withdrawn_at else None,
-        "first_seen_at": as_utc(report.first_seen_at).isoformat() if report.first_seen_at else None,
-        "version_first_seen_at": as_utc(version.first_seen_at).isoformat(),
+        rk.SITE: report.site_id,
+        rk.VERSION: version.version,
+        rk.CAPTURED_AT: as_utc(capture.captured_at).isoformat(),
+        rk.PAYLOAD_SHA256: version.payload_sha256,
+        rk.PARSER_VERSION: version.parser_version,
+        rk.AUTHORITATIVE_URL: capture.url,
+        rk.REPORT_ID: report.id,
+        rk.STATUS: status,
+        rk.WITHDRAWN_AT: as_utc(withdrawn_at).isoformat() if withdrawn_at else None,
+        rk.FIRST_SEEN_AT: as_utc(report.first_seen_at).isoformat() if report.first_seen_at else None,
+        rk.VERSION_FIRST_SEEN_AT: as_utc(version.first_seen_at).isoformat(),
     })
     return obj
 

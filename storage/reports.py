@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kernel import report as rk
+from parsing.record import CrawlFacts, complete_record
 from storage import history
 from storage.catalog import SiteRow
 from storage.changes import record_changes
@@ -22,7 +24,7 @@ from storage.queries import as_utc, latest_reports
 from storage.search import index_report
 
 __all__ = ["Outcome", "as_utc", "assemble_reports", "has_outcome", "latest_reports", "reassemble_reports",
-           "store_outcome"]
+           "store_outcome", "stored_outcome"]
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,9 @@ class Outcome:
     source_kind: str | None
     text: str | None
     record: dict[str, Any] | None
-    # The parser's warnings about the document (why it is not a report, where the unit's name came from, …).
-    warnings: tuple[str, ...] = ()
+    # The parser's warnings about the document (why it is not a report, where the unit's name came from, …);
+    # None only when read back from an outcome stored before the warnings were (migration 0005): not known.
+    warnings: tuple[str, ...] | None = ()
 
 
 def has_outcome(sessions: sessionmaker[Session], payload_sha256: str, parser_version: str) -> bool:
@@ -58,14 +61,26 @@ def store_outcome(sessions: sessionmaker[Session], outcome: Outcome, now: dateti
             s.add(ParseOutcome(
                 payload_sha256=outcome.payload_sha256, parser_version=outcome.parser_version,
                 status="ok" if outcome.ok else "failed", reason=outcome.reason, is_report=outcome.is_report,
-                source_kind=outcome.source_kind, unit_name=record.get("unit_name"),
-                report_year=record.get("report_year"), text=outcome.text, record=outcome.record,
-                warnings=list(outcome.warnings), parsed_at=now,
+                source_kind=outcome.source_kind, unit_name=record.get(rk.UNIT_NAME),
+                report_year=record.get(rk.REPORT_YEAR), text=outcome.text, record=outcome.record,
+                warnings=None if outcome.warnings is None else list(outcome.warnings), parsed_at=now,
             ))
     except IntegrityError:
         if not has_outcome(sessions, outcome.payload_sha256, outcome.parser_version):
             raise
         # else another process (a distributed worker) stored this parse of the same payload meanwhile
+
+
+def stored_outcome(sessions: sessionmaker[Session], payload_sha256: str, parser_version: str) -> Outcome | None:
+    """The outcome stored for a payload by a parser version (warnings None when stored before 0005), else None."""
+    with sessions() as s:
+        row = s.scalars(select(ParseOutcome).where(
+            ParseOutcome.payload_sha256 == payload_sha256, ParseOutcome.parser_version == parser_version)).first()
+        if row is None:
+            return None
+        return Outcome(payload_sha256=row.payload_sha256, parser_version=row.parser_version, ok=row.status == "ok",
+                       reason=row.reason, is_report=row.is_report, source_kind=row.source_kind, text=row.text,
+                       record=row.record, warnings=None if row.warnings is None else tuple(row.warnings))
 
 
 @dataclass
@@ -153,7 +168,7 @@ def _choose(offers: list[_Offer], known_page_url: str | None) -> _Offer:
 def _store_offer(s: Session, site: SiteRow, report: Report, offer: _Offer, parser_version: str, now: datetime,
                  crawl_id: int | None) -> int:
     primary = max(offer.group, key=_authority)
-    record = _report_record(primary, offer.page, offer.renditions, offer.page_record, site)
+    record = _report_record(primary, offer, site)
     version_id = _add_version(s, report, record, primary, parser_version, now, crawl_id, offer.group)
     _record_renditions(s, report, offer.group, primary, now, crawl_id)
     return version_id
@@ -202,7 +217,7 @@ def _identity(r: _Rendition) -> tuple[str, int] | None:
 
 def _authority(r: _Rendition) -> tuple[int, int]:
     record = (r.outcome.record if r.outcome else None) or {}
-    cells = sum(_count_cells(record.get(t)) for t in ("table2", "table3", "table4"))
+    cells = sum(_count_cells(record.get(t)) for t in rk.TABLES)
     return cells, int(r.doc.kind == "attachment")
 
 
@@ -214,16 +229,14 @@ def _count_cells(node: Any) -> int:
     return 0
 
 
-def _report_record(primary: _Rendition, page: Document, renditions: list[_Rendition],
-                   page_record: dict[str, Any], site: SiteRow) -> dict[str, Any]:
+def _report_record(primary: _Rendition, offer: _Offer, site: SiteRow) -> dict[str, Any]:
+    """The authoritative rendition's record, completed by parsing.record.complete_record with the crawl's facts."""
     assert primary.outcome is not None and primary.outcome.record is not None
-    record = dict(primary.outcome.record)
-    record["source_url"] = page.url
-    record["attachment_urls"] = [r.doc.url for r in renditions if r.doc.kind == "attachment"]
-    record["source_kind"] = "html_inline" if primary.doc.kind == "page" else primary.outcome.source_kind
-    record["region_code"] = record.get("region_code") or site.region_code
-    record["published_at"] = record.get("published_at") or page_record.get("published_at")
-    return record
+    return complete_record(primary.outcome.record, CrawlFacts(
+        page_url=offer.page.url,
+        attachment_urls=[r.doc.url for r in offer.renditions if r.doc.kind == "attachment"],
+        primary_is_page=primary.doc.kind == "page", primary_source_kind=primary.outcome.source_kind,
+        region_code=site.region_code, page_published_at=offer.page_record.get(rk.PUBLISHED_AT)))
 
 
 def _report_for(s: Session, site: SiteRow, identity: tuple[str, int]) -> Report:
@@ -232,7 +245,8 @@ def _report_for(s: Session, site: SiteRow, identity: tuple[str, int]) -> Report:
     report = s.scalars(select(Report).where(
         Report.region_code == region, Report.unit_name == unit_name, Report.report_year == year)).first()
     if report is None:
-        report = Report(site_id=site.id, region_code=region, unit_name=unit_name, report_year=year, status="current")
+        report = Report(site_id=site.id, region_code=region, unit_name=unit_name, report_year=year,
+                        status=rk.STATUS_CURRENT)
         s.add(report)
         s.flush()
     return report
@@ -263,11 +277,12 @@ def _add_version(s: Session, report: Report, record: dict[str, Any], primary: _R
     s.add(version)
     s.flush()
     if latest is None:
-        history.add_event(s, report, "first_seen", now, crawl_id, version_id=version.id, url=record["source_url"])
+        history.add_event(s, report, rk.EVENT_FIRST_SEEN, now, crawl_id, version_id=version.id,
+                          url=record[rk.SOURCE_URL])
     else:
         changes = record_changes(latest.record, record)
         if changes or latest.payload_sha256 != version.payload_sha256:
-            history.add_event(s, report, "changed" if crawl_id is not None else "reparsed", now, crawl_id,
+            history.add_event(s, report, rk.EVENT_CHANGED if crawl_id is not None else rk.EVENT_REPARSED, now, crawl_id,
                               version_id=version.id, url=primary.doc.url, changes=changes)
     index_report(s, report.id, version.id, report.unit_name, _search_text(record, group))
     return version.id
@@ -275,7 +290,7 @@ def _add_version(s: Session, report: Report, record: dict[str, Any], primary: _R
 
 def _search_text(record: dict[str, Any], group: list[_Rendition]) -> str:
     """The unit, the title and the text of every rendition of the report, each distinct text once."""
-    parts = [report_field(record, "unit_name"), report_field(record, "title")]
+    parts = [report_field(record, rk.UNIT_NAME), report_field(record, rk.TITLE)]
     for r in group:
         if r.outcome is not None and r.outcome.text and r.outcome.text not in parts:
             parts.append(r.outcome.text)

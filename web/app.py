@@ -9,66 +9,28 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from archive.pywb import COLLECTION
 from kernel.config import Config
-from spiders.registry import REGISTRY_FILE
 from storage.db import open_catalogue
-from web.auth import COOKIE, OperatorRequired, Signer, load_session, session_of, store_session
+from web import routes_browse, routes_charts, routes_operator
+from web.auth import COOKIE, OperatorRequired, Signer, load_session, store_session
+from web.context import UiContext, UiOptions, ui
 from web.jobs import CrawlJobs
-from web.queries import Sessions
 
 HERE = Path(__file__).parent
 APP_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
 
 
-@dataclass(frozen=True)
-class UiOptions:
-    """How this UI links out and where operators add sites."""
-
-    # pywb's base URL for "replay" links: <replay_url>/<collection>/<YYYYmmddHHMMSS>/<url>
-    replay_url: str = "http://127.0.0.1:8080"
-    collection: str = COLLECTION
-    registry_path: Path = REGISTRY_FILE
-
-
-@dataclass
-class UiContext:
-    config: Config
-    options: UiOptions
-    sessions: Sessions
-    templates: Jinja2Templates
-    signer: Signer
-    jobs: CrawlJobs
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def render(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        session = session_of(request)
-        base = {"request": request, "csrf_token": session.csrf, "operator": session.operator,
-                "can_log_in": bool(self.config.ui_password)}
-        return self.templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
-
-
-def ui(request: Request) -> UiContext:
-    context = request.app.state.ui
-    assert isinstance(context, UiContext)
-    return context
-
-
 def create_app(config: Config, options: UiOptions | None = None) -> FastAPI:
-    from web import routes_browse, routes_charts, routes_operator
-
     context = UiContext(config, options or UiOptions(), open_catalogue(config.database_url), _templates(),
                         Signer(config.ui_secret), CrawlJobs(config))
 

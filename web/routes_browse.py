@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from kernel import report as rk
 from spiders.registry import load_registry
+from storage import browse
+from storage.changes import record_changes
+from storage.coverage import coverage_matrix
 from storage.drift import DriftStore
+from storage.history import report_events
 from storage.queries import as_utc
-from web import queries
-from web.app import ui
+from storage.search import search_reports
+from web.context import ui
 from web.export import export_response, wants_export
-from web.tables import lookup, marks_for, table2_blocks, table3_rows, table4_cells
+from web.originals import original as read_original
+from web.tables import cell_paths, lookup, marks_for, table2_blocks, table3_rows, table4_cells
 
 router = APIRouter()
 # Archived bytes never run in the app's origin: a sandboxed, unique origin with no scripts, forms or plugins
@@ -28,42 +35,42 @@ PDF_CSP = "sandbox"
 @router.get("/")
 def home(request: Request, format: str | None = None) -> Response:
     context = ui(request)
-    groups = queries.coverage(context.sessions)
+    groups = coverage_matrix(context.sessions)
     if wants_export(format):
         rows = [{"site": g.site_id, "unit_name": unit, "report_year": year, "state": cell.state, "late": cell.late,
                  "changed": cell.changed, "report_id": cell.report_id}
                 for g in groups for unit, cells in g.units.items() for year, cell in sorted(cells.items())]
         return export_response(str(format), "coverage", rows)
-    return context.render(request, "home.html", groups=groups, crawls=queries.crawls(context.sessions, limit=10),
-                          sites=queries.sites(context.sessions))
+    return context.render(request, "home.html", groups=groups, crawls=browse.recent_crawls(context.sessions, limit=10),
+                          sites=browse.sites(context.sessions))
 
 
 @router.get("/search")
 def search(request: Request, q: str = "", format: str | None = None) -> Response:
     context = ui(request)
-    hits = queries.search(context.sessions, q) if q.strip() else []
+    hits = search_reports(context.sessions, q) if q.strip() else []
     if wants_export(format):
-        return export_response(str(format), "search", hits)
+        return export_response(str(format), "search", [asdict(hit) for hit in hits])
     return context.render(request, "search.html", q=q, hits=hits)
 
 
 @router.get("/sites/{site_id}")
 def site_page(request: Request, site_id: str, format: str | None = None) -> Response:
     context = ui(request)
-    site = queries.site(context.sessions, site_id)
+    site = browse.site(context.sessions, site_id)
     if site is None:
         raise HTTPException(404, f"no site {site_id!r} in the catalogue")
-    reports = queries.site_reports(context.sessions, site_id)
+    reports = browse.site_reports(context.sessions, site_id)
     if wants_export(format):
-        return export_response(str(format), f"site-{site_id}-reports", [vars(r) for r in reports])
+        return export_response(str(format), f"site-{site_id}-reports", [asdict(r) for r in reports])
     drift = DriftStore(context.config.home)
     registry = load_registry(context.options.registry_path).get(site_id)
-    crawls = queries.crawls(context.sessions, site_id=site_id, limit=50)
+    crawls = browse.recent_crawls(context.sessions, site_id=site_id, limit=50)
     return context.render(request, "site.html", site=site, registry=registry, reports=reports, crawls=crawls,
                           max_bytes=max([c.bytes or 0 for c in crawls] or [1]) or 1,
                           discovery=drift.state(site_id).get("last") or {}, alerts=drift.alerts(site_id)[-20:],
                           years=sorted({r.report_year for r in reports}, reverse=True),
-                          documents=queries.report_documents(context.sessions, site_id))
+                          documents=browse.site_documents(context.sessions, site_id))
 
 
 @router.get("/reports/{report_id}")
@@ -79,8 +86,8 @@ def report_page(request: Request, report_id: int, v: int | None = None, format: 
     marks = marks_for(record)
     return context.render(request, "report.html", report=report, version=version, versions=versions,
                           record=record, **_tables(record, marks),
-                          renditions=queries.renditions(context.sessions, report_id),
-                          events=queries.report_events(context.sessions, report_id))
+                          renditions=browse.renditions(context.sessions, report_id),
+                          events=report_events(context.sessions, report_id))
 
 
 @router.get("/reports/{report_id}/diff")
@@ -94,7 +101,7 @@ def diff_page(request: Request, report_id: int, a: int | None = None, b: int | N
     if a not in by_number or b not in by_number:
         raise HTTPException(404, f"report {report_id} has versions {sorted(by_number)}, not {a} and {b}")
     old, new = by_number[a].record, by_number[b].record
-    changes = queries.record_changes(old, new)
+    changes = record_changes(old, new)
     if wants_export(format):
         return export_response(str(format), f"report-{report_id}-diff-v{a}-v{b}", changes)
     marks = marks_for(new, changes, old_label=f"v{a}")
@@ -105,7 +112,7 @@ def diff_page(request: Request, report_id: int, a: int | None = None, b: int | N
 @router.get("/documents/{document_id}")
 def document_page(request: Request, document_id: int, format: str | None = None) -> Response:
     context = ui(request)
-    view = queries.document(context.sessions, document_id)
+    view = browse.document(context.sessions, document_id)
     if view is None:
         raise HTTPException(404, f"no document {document_id}")
     doc, capture = view.document, view.capture
@@ -128,7 +135,7 @@ def document_page(request: Request, document_id: int, format: str | None = None)
 def original(request: Request, capture_id: int) -> Response:
     """The archived payload with its recorded media type, sandboxed (CSP) and never sniffed."""
     context = ui(request)
-    found = queries.original(context.sessions, context.config.warc_dir, capture_id)
+    found = read_original(context.sessions, context.config.warc_dir, capture_id)
     if found is None:
         raise HTTPException(404, f"no capture {capture_id}")
     csp = PDF_CSP if found.media_type.startswith("application/pdf") else ORIGINAL_CSP
@@ -136,10 +143,10 @@ def original(request: Request, capture_id: int) -> Response:
                     headers={**ORIGINAL_HEADERS, "Content-Security-Policy": csp})
 
 
-def _report_and_versions(request: Request, report_id: int) -> tuple[Any, list[Any]]:
+def _report_and_versions(request: Request, report_id: int) -> tuple[browse.ReportRow, list[browse.VersionRow]]:
     context = ui(request)
-    report = queries.report(context.sessions, report_id)
-    versions = queries.versions(context.sessions, report_id) if report else []
+    report = browse.report(context.sessions, report_id)
+    versions = browse.versions(context.sessions, report_id) if report else []
     if report is None or not versions:
         raise HTTPException(404, f"no report {report_id}")
     return report, versions
@@ -147,13 +154,13 @@ def _report_and_versions(request: Request, report_id: int) -> tuple[Any, list[An
 
 def _tables(record: dict[str, Any], marks: Any) -> dict[str, Any]:
     return {"t2": table2_blocks(record, marks), "t3": table3_rows(record, marks), "t4": table4_cells(record, marks),
-            "warnings": record.get("validation") or []}
+            "warnings": record.get(rk.VALIDATION) or []}
 
 
 def _cell_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
     """One CSV row per table cell of a record: path, value, raw text and flags."""
     rows = []
-    for path in queries.cell_paths(record):
+    for path in cell_paths(record):
         cell = lookup(record, path) or {}
         rows.append({"path": path, "value": cell.get("value"), "raw": cell.get("raw"), "blank": cell.get("blank"),
                      "uncertain": cell.get("uncertain"), "unit": cell.get("unit"),

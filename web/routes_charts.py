@@ -7,9 +7,10 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from web import queries
-from web.app import ui
+from storage import browse
+from storage.queries import latest_reports
 from web.charts import bar_chart, year_series_chart
+from web.context import ui
 from web.export import export_response, wants_export
 from web.layout import HEADLINE_LABELS, HEADLINES
 from web.tables import lookup
@@ -29,8 +30,15 @@ def headline_values(record: dict[str, Any]) -> dict[str, float | None]:
     return out
 
 
+def headline_rows(request: Request, site: str, *, year: int | None = None,
+                  unit: str | None = None) -> list[dict[str, Any]]:
+    """The latest version of each of the site's reports (of `year`, of exactly `unit`), as public objects."""
+    rows = latest_reports(ui(request).sessions, site=site, year=year, unit=unit)
+    return [r for r in rows if unit is None or r.get("unit_name") == unit]
+
+
 def unit_series(request: Request, site: str, unit: str) -> tuple[list[int], dict[str, dict[int, float | None]]]:
-    rows = queries.headline_rows(ui(request).sessions, site_id=site, unit=unit)
+    rows = headline_rows(request, site, unit=unit)
     years = sorted({int(r["report_year"]) for r in rows})
     series: dict[str, dict[int, float | None]] = {HEADLINE_LABELS[k]: {} for k, _, _ in HEADLINES}
     for row in rows:
@@ -42,7 +50,7 @@ def unit_series(request: Request, site: str, unit: str) -> tuple[list[int], dict
 def county_bars(request: Request, site: str, year: int, metric: str) -> list[tuple[str, float | None]]:
     if metric not in HEADLINE_LABELS:
         raise HTTPException(400, f"metric must be one of {', '.join(HEADLINE_LABELS)}")
-    rows = queries.headline_rows(ui(request).sessions, site_id=site, year=year)
+    rows = headline_rows(request, site, year=year)
     return [(str(r["unit_name"]), headline_values(r)[metric]) for r in rows]
 
 
@@ -50,9 +58,9 @@ def county_bars(request: Request, site: str, year: int, metric: str) -> list[tup
 def charts_page(request: Request, site: str = "", unit: str = "", year: int | None = None,
                 metric: str = "new_requests", format: str | None = None) -> Response:
     context = ui(request)
-    sites = queries.sites(context.sessions)
+    sites = browse.sites(context.sessions)
     site = site or (sites[0].id if sites else "")
-    reports = queries.site_reports(context.sessions, site) if site else []
+    reports = browse.site_reports(context.sessions, site) if site else []
     units = sorted({r.unit_name for r in reports})
     years = sorted({r.report_year for r in reports}, reverse=True)
     unit = unit or (units[0] if units else "")

@@ -13,8 +13,8 @@ from fastapi.responses import RedirectResponse, Response
 from kernel.errors import NianbaoError
 from spiders.registry import REGISTRY_FILE, Site, add_site, load_registry, resolve_site
 from storage.catalog import Catalog
-from web.app import ui
 from web.auth import check_csrf, log_in, log_out, require_operator
+from web.context import ui
 from web.targets import check_crawl_target
 
 router = APIRouter()
@@ -89,5 +89,5 @@ def add_site_action(request: Request, home_url: str = Form(""), name: str = Form
         add_site(site, context.options.registry_path)
     except NianbaoError as exc:
         return operator_page(request, error=str(exc))
-    Catalog(context.sessions).upsert_site(site)
+    Catalog(context.sessions).upsert_site(site.row)
     return RedirectResponse(f"/operator?message=site+{site.id}+added", status_code=303)

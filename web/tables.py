@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kernel import report as rk
+from parsing.tree import iter_cells
 from web.layout import GOV2021_COLUMNS, T2_BLOCKS, T2_COLUMNS, T3_COLUMN_KEYS, T3_ROWS, T4_COLUMNS, T4_GROUPS, t2_label
 
 
@@ -54,7 +56,7 @@ class Marks:
 def marks_for(record: dict[str, Any], changes: list[dict[str, Any]] | None = None, old_label: str = "") -> Marks:
     """Validation warnings of `record` and, for a diff, the changes from the older version."""
     warnings: dict[str, list[str]] = {}
-    for warning in record.get("validation") or []:
+    for warning in record.get(rk.VALIDATION) or []:
         text = f"⚠ {warning.get('rule')} ({warning.get('severity')}): {warning.get('message') or ''}".strip()
         if warning.get("expected") is not None or warning.get("actual") is not None:
             text += f" expected {warning.get('expected')}, actual {warning.get('actual')}"
@@ -71,6 +73,11 @@ def lookup(record: dict[str, Any], path: str) -> Any:
             return None
         node = node.get(key)
     return node
+
+
+def cell_paths(record: dict[str, Any]) -> list[str]:
+    """The dotted path of every CELL in tables 2–4 of a record, in the record's order."""
+    return [path for table in rk.TABLES for path, _ in iter_cells(record.get(table), table)]
 
 
 def format_number(value: Any) -> str:
@@ -136,7 +143,7 @@ def provenance(source: Any) -> str:
 
 def table2_blocks(record: dict[str, Any], marks: Marks) -> list[BlockView]:
     """Table 2 as printed: one block per 第二十条 item the document holds."""
-    table = record.get("table2")
+    table = record.get(rk.TABLE2)
     if not isinstance(table, dict):
         return []
     order = [*T2_BLOCKS, *(k for k in table if k not in T2_BLOCKS)]
@@ -157,7 +164,7 @@ def table2_blocks(record: dict[str, Any], marks: Marks) -> list[BlockView]:
 
 def table3_rows(record: dict[str, Any], marks: Marks) -> list[RowView]:
     """Table 3's data rows with the template's merged label cells (三、本年度办理结果, （三）不予公开 …)."""
-    table = record.get("table3")
+    table = record.get(rk.TABLE3)
     if not isinstance(table, dict):
         return []
     has_detail = isinstance(lookup(table, "results.other_detail"), dict)
@@ -199,7 +206,7 @@ def _run(specs: list[tuple[str, str, str | None, str | None]], start: int, level
 
 def table4_cells(record: dict[str, Any], marks: Marks) -> list[CellView]:
     """Table 4's one data row: 15 cells, 复议 then 直接起诉 then 复议后起诉."""
-    table = record.get("table4")
+    table = record.get(rk.TABLE4)
     if not isinstance(table, dict):
         return []
     return [cell_view((table.get(group) or {}).get(col), f"table4.{group}.{col}", marks)

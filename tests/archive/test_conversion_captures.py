@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from archive.resume import ArchiveAnswers
 from storage.catalog import CaptureRow, Catalog, SiteRow
+from storage.crawls import start_crawl
 from storage.db import open_catalogue
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
@@ -23,7 +24,7 @@ DOM = dataclasses.replace(STATIC, captured_at=T0 + timedelta(seconds=2), record_
 def _catalog(database_url: str) -> tuple[Catalog, int]:
     catalog = Catalog(open_catalogue(database_url))
     catalog.upsert_site(SiteRow(id="lingwu", name="灵武市", home_url="http://www.lingwu.gov.cn/"))
-    crawl = catalog.start_crawl("lingwu", T0)
+    crawl = start_crawl(catalog.sessions, "lingwu", T0)
     for row in (STATIC, DOM):
         catalog.record_capture(dataclasses.replace(row, crawl_id=crawl))
     return catalog, crawl

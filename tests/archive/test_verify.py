@@ -11,6 +11,7 @@ from archive.records import RecordBuilder, payload_sha256
 from archive.verify import Problem, verify_archive
 from archive.writer import RecordLocation, WarcWriter, gzip_member
 from storage.catalog import CaptureRow, Catalog, SiteRow, StoredCapture
+from storage.crawls import start_crawl
 from storage.db import open_catalogue
 from tests.archive.warc_helpers import counting_ids, make_exchange, ticking_clock
 from tests.conftest import run_nianbao
@@ -87,7 +88,7 @@ def test_cli_exits_1_and_names_file_and_offset(tmp_path: Path) -> None:
     _, captures = _archive(home / "warcs")
     catalog = Catalog(open_catalogue(f"sqlite:///{home / 'nianbao.db'}"))
     catalog.upsert_site(SiteRow("t", "test", "http://www.example.gov.cn/"))
-    crawl = catalog.start_crawl("t", datetime.now(UTC))
+    crawl = start_crawl(catalog.sessions, "t", datetime.now(UTC))
     for cap, length in zip(captures, (captures[0].warc_length, 7), strict=True):
         catalog.record_capture(CaptureRow(
             crawl_id=crawl, url=cap.url, captured_at=cap.captured_at, http_status=200, record_type="response",

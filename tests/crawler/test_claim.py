@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from kernel.config import Config
 from lifecycle.claim import DISTRIBUTED, LOST_DISTRIBUTED_AFTER, SiteBusy, claim_site
 from spiders.registry import resolve_site
-from storage.catalog import Catalog, RunConflict
+from storage.catalog import Catalog
+from storage.crawls import RunConflict, finish_crawl, reopen_crawl, start_crawl
 from storage.db import engine_for, open_catalogue, upgrade
 from storage.models import Crawl, Site
 from tests.conftest import REPO
@@ -38,7 +39,7 @@ pathlib.Path(sys.argv[2]).touch()
 while not os.path.exists(sys.argv[1]):
     time.sleep(0.002)
 try:
-    print(json.dumps({"crawl": claim_site(site, config, resume=False).crawl_id}))
+    print(json.dumps({"crawl": claim_site(site.row, config, resume=False).crawl_id}))
 except SiteBusy as exc:
     print(json.dumps({"busy": str(exc)}))
 """
@@ -74,26 +75,26 @@ def test_processes_starting_one_site_at_once_one_goes_ahead(database_url: str, t
 
 
 def test_a_second_running_row_is_refused_by_the_catalogue(database_url: str) -> None:
-    catalog = Catalog(open_catalogue(database_url))
-    catalog.upsert_site(resolve_site("pingluo"))
-    first = catalog.start_crawl("pingluo", datetime.now(UTC))
+    sessions = open_catalogue(database_url)
+    Catalog(sessions).upsert_site(resolve_site("pingluo").row)
+    first = start_crawl(sessions, "pingluo", datetime.now(UTC))
     with pytest.raises(RunConflict):
-        catalog.start_crawl("pingluo", datetime.now(UTC), owned=False)
-    catalog.finish_crawl(first, datetime.now(UTC), "interrupted", "shutdown", {})
-    second = catalog.start_crawl("pingluo", datetime.now(UTC))
+        start_crawl(sessions, "pingluo", datetime.now(UTC), owned=False)
+    finish_crawl(sessions, first, datetime.now(UTC), "interrupted", "shutdown", {})
+    second = start_crawl(sessions, "pingluo", datetime.now(UTC))
     # The interrupted run cannot be reopened while the new one runs.
     with pytest.raises(RunConflict):
-        catalog.reopen_crawl(first)
+        reopen_crawl(sessions, first)
     assert second > first
 
 
 def test_claim_refuses_a_site_with_a_live_run_and_reopens_an_interrupted_one(database_url: str) -> None:
-    config, site = _config(database_url), resolve_site("pingluo")
+    config, site = _config(database_url), resolve_site("pingluo").row
     first = claim_site(site, config, resume=True)
     assert first.resumed is False
     with pytest.raises(SiteBusy, match="pingluo is being crawled"):
         claim_site(site, config, resume=True)
-    Catalog(open_catalogue(database_url)).finish_crawl(first.crawl_id, datetime.now(UTC), "interrupted", "shutdown", {})
+    finish_crawl(open_catalogue(database_url), first.crawl_id, datetime.now(UTC), "interrupted", "shutdown", {})
     again = claim_site(site, config, resume=True)
     assert (again.crawl_id, again.resumed) == (first.crawl_id, True)
 
@@ -115,7 +116,7 @@ def test_migration_0004_keeps_the_latest_running_row_of_a_site(database_url: str
     assert rows[1][0] == "interrupted" and "0004" in (rows[1][1] or "")
     assert [rows[i][0] for i in (2, 3, 4)] == ["finished", "running", "running"]
     with pytest.raises(RunConflict):
-        Catalog(sessions).start_crawl("helan", datetime.now(UTC))
+        start_crawl(sessions, "helan", datetime.now(UTC))
 
 
 def test_a_distributed_run_redis_no_longer_lists_is_taken_for_lost(tmp_path: Path) -> None:
@@ -123,12 +124,12 @@ def test_a_distributed_run_redis_no_longer_lists_is_taken_for_lost(tmp_path: Pat
     prefix = f"nianbao-test-{uuid.uuid4().hex[:10]}:"
     url = f"sqlite:///{tmp_path / 'nianbao.db'}"
     config = Config.from_settings({"NIANBAO_DATABASE_URL": url, "NIANBAO_REDIS_PREFIX": prefix})
-    site, catalog = resolve_site("pingluo"), Catalog(open_catalogue(url))
+    site, catalog = resolve_site("pingluo").row, Catalog(open_catalogue(url))
     catalog.upsert_site(site)
     server = redis.Redis.from_url(config.redis_url)
     old = datetime.now(UTC) - timedelta(minutes=LOST_DISTRIBUTED_AFTER + 1)
     try:
-        listed = catalog.start_crawl("pingluo", old, DISTRIBUTED, owned=False)
+        listed = start_crawl(catalog.sessions, "pingluo", old, DISTRIBUTED, owned=False)
         server.hset(f"{prefix}crawls", str(listed), "pingluo")
         with pytest.raises(SiteBusy):  # listed: the workers are on it
             claim_site(site, config, resume=False)

@@ -28,6 +28,7 @@ from distributed.keys import CrawlKeys
 from sampleweb.server import SampleWebServer
 from sampleweb.truth import expected_reports
 from storage.catalog import CaptureRow, Catalog, SiteRow
+from storage.crawls import start_crawl
 from storage.db import open_catalogue
 from storage.models import Capture, Crawl, ParseOutcome, Payload
 from storage.reports import Outcome, store_outcome
@@ -352,7 +353,7 @@ def test_workers_storing_one_new_payload_at_once_both_succeed() -> None:
     with postgres_schema() as db:
         catalog = Catalog(open_catalogue(db))
         catalog.upsert_site(SiteRow("pingluo", "平罗县", "http://www.pingluo.gov.cn/"))
-        crawl_id = catalog.start_crawl("pingluo", datetime.now(UTC))
+        crawl_id = start_crawl(catalog.sessions, "pingluo", datetime.now(UTC))
         for attempt in range(5):
             sha = f"{attempt:064x}"
             barrier = threading.Barrier(2)

@@ -16,7 +16,7 @@ import redis
 from scrapy import Request
 from scrapy.settings import Settings
 
-from crawler.middlewares import CAPTURE_ID, REVALIDATES, SENT_AT
+from crawler.meta import CAPTURE_ID, REVALIDATES, SENT_AT
 from distributed import serializer
 from distributed.coordination import CrawlCoordination
 from distributed.keys import CrawlKeys, host_slot_key

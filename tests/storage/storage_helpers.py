@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.catalog import CaptureRow, Catalog, SiteRow
+from storage.crawls import finish_crawl, start_crawl
 from storage.db import open_catalogue
 from storage.history import record_withdrawals
 from storage.reports import Outcome, assemble_reports, store_outcome
@@ -49,6 +50,7 @@ class Doc:
     page: str | None = None
     text: str = "…"
     is_report: bool = True
+    warnings: tuple[str, ...] = ()
 
     @property
     def full_url(self) -> str:
@@ -64,7 +66,7 @@ class FakeSite:
         self.catalog.upsert_site(SITE)
 
     def crawl(self, when: datetime, docs: list[Doc], status: str = "finished") -> int:
-        crawl = self.catalog.start_crawl(SITE.id, when)
+        crawl = start_crawl(self.sessions, SITE.id, when)
         for doc in docs:
             cap = self.catalog.record_capture(CaptureRow(
                 crawl_id=crawl, url=doc.full_url, captured_at=when, http_status=200, record_type="response",
@@ -77,8 +79,8 @@ class FakeSite:
             store_outcome(self.sessions, Outcome(
                 payload_sha256=doc.sha, parser_version=PARSER, ok=True, reason=None, is_report=doc.is_report,
                 source_kind="pdf" if doc.kind == "attachment" else "html_inline", text=doc.text,
-                record=doc.record), when)
+                record=doc.record, warnings=doc.warnings), when)
         assemble_reports(self.sessions, SITE, crawl, PARSER, when)
-        self.catalog.finish_crawl(crawl, when, status, status, {})
+        finish_crawl(self.sessions, crawl, when, status, status, {})
         record_withdrawals(self.sessions, SITE.id, crawl, when)
         return crawl

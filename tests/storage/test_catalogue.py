@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, inspect, select, text
 
 from storage.catalog import CaptureRow, Catalog, SiteRow
+from storage.crawls import finish_crawl, start_crawl
 from storage.db import engine_for, open_catalogue
 from storage.models import Payload, ReportVersion
 from storage.reports import Outcome, assemble_reports, latest_reports, store_outcome
@@ -37,12 +38,12 @@ def _outcome(sha: str, record: dict | None, is_report: bool = True) -> Outcome:
 
 
 def _crawl(catalog: Catalog, when: datetime, page_sha: str, pdf_sha: str) -> int:
-    crawl = catalog.start_crawl(SITE.id, when)
+    crawl = start_crawl(catalog.sessions, SITE.id, when)
     for url, sha, kind in ((PAGE, page_sha, "page"), (PDF, pdf_sha, "attachment")):
         cap = _capture(catalog, crawl, url, sha, when)
         catalog.record_document(site_id=SITE.id, crawl_id=crawl, url=url, kind=kind, capture_id=cap,
                                 page_url=None if kind == "page" else PAGE, anchor_text="附件", title=None, now=when)
-    catalog.finish_crawl(crawl, when, "finished", "finished", {})  # one running run per site
+    finish_crawl(catalog.sessions, crawl, when, "finished", "finished", {})  # one running run per site
     return crawl
 
 
@@ -52,14 +53,14 @@ def test_migrations_create_the_schema_from_empty(database_url: str) -> None:
     assert {"sites", "crawls", "captures", "payloads", "documents", "parse_outcomes", "reports",
             "report_versions", "report_renditions", "report_events", "report_search", "alembic_version"} <= tables
     with engine_for(database_url).connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0004"
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0005"
 
 
 def test_identical_payload_is_stored_once(database_url: str) -> None:
     sessions = open_catalogue(database_url)
     catalog = Catalog(sessions)
     catalog.upsert_site(SITE)
-    crawl = catalog.start_crawl(SITE.id, T0)
+    crawl = start_crawl(catalog.sessions, SITE.id, T0)
     first = _capture(catalog, crawl, PAGE, "a" * 64, T0)
     _capture(catalog, crawl, PAGE + "?copy", "a" * 64, T0 + timedelta(seconds=1))
     with sessions() as s:

@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from kernel.config import Config
 from lifecycle.parse_stage import parse_payloads
+from lifecycle.reparse import reparse_site
 from sampleweb.server import SampleWebServer
 from storage.db import open_catalogue
 from storage.models import Report, ReportEvent
 from storage.queries import CSV_COLUMNS
-from storage.reparse import payloads_to_parse, reparse_site, site_rows
+from storage.reparse import payloads_to_parse, site_rows
 from tests.conftest import run_nianbao
 
 OFFICE = "平罗县人民政府办公室"

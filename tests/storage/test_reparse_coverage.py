@@ -7,10 +7,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from lifecycle.reparse import reparse_site
 from storage.coverage import coverage, deadline
 from storage.history import report_events
 from storage.models import ReportEvent, ReportVersion
-from storage.reparse import StoredPayload, reparse_site
+from storage.reparse import StoredPayload
 from storage.reports import Outcome, latest_reports
 from tests.storage.storage_helpers import SITE, T0, Doc, FakeSite, report_record
 

@@ -22,7 +22,7 @@ from kernel.config import Config
 from sampleweb.server import SampleWebServer
 from storage import history
 from storage.db import open_catalogue
-from storage.models import Report, ReportVersion
+from storage.models import Capture, Document, ParseOutcome, Report, ReportVersion
 from tests.conftest import run_nianbao
 from tests.web.conftest import config_for, serve_app
 
@@ -181,3 +181,30 @@ def test_charts_and_search(page: Any, ui_url: str, tmp_path: Path) -> None:
     page.wait_for_url("**/search?q=*")
     assert page.locator("ol.hits li").count() >= 1
     assert "宝丰镇" in page.locator("ol.hits").inner_text()
+
+
+def stored_warnings(config: Config, title: str) -> list[str]:
+    """The warnings the crawl's parse stored for the document titled `title` (its latest capture's payload)."""
+    with open_catalogue(config.database_url)() as s:
+        return list(s.scalars(select(ParseOutcome.warnings)
+                              .join(Capture, Capture.payload_sha256 == ParseOutcome.payload_sha256)
+                              .join(Document, Document.latest_capture_id == Capture.id)
+                              .where(Document.title == title)).one() or [])
+
+
+def test_document_page_shows_why_a_document_is_not_a_report(page: Any, ui_url: str, crawled: Config,
+                                                             tmp_path: Path) -> None:
+    decoy = "图解：平罗县2020年政府信息公开工作年度报告"
+    warnings = stored_warnings(crawled, decoy)
+    assert any(w.startswith("decoy title") for w in warnings), warnings  # why the parser says it is not a report
+    page.goto(ui_url + "/sites/pingluo")
+    page.locator("ul.documents a", has_text=decoy).click()
+    page.wait_for_url("**/documents/*")
+    assert page.locator(".extracted h2 small").inner_text() == "(ok)"
+    assert page.locator(".extracted ul.parse-warnings li").all_inner_texts() == warnings
+    shot(page, tmp_path, "decoy-document")
+    page.goto(ui_url + "/sites/pingluo")
+    page.locator("ul.documents a", has_text="平罗县卫生健康局2021年政府信息公开工作年度报告.pdf").click()  # a report
+    page.wait_for_url("**/documents/*")
+    assert stored_warnings(crawled, page.locator("h1").inner_text()) == []
+    assert page.locator(".extracted ul.parse-warnings").count() == 0

@@ -13,6 +13,7 @@ from archive.records import HttpExchange, payload_sha256
 from archive.writer import WarcWriter
 from kernel.config import Config
 from storage.catalog import CaptureRow, Catalog, SiteRow
+from storage.crawls import finish_crawl, start_crawl
 from storage.db import open_catalogue
 from storage.models import Report, ReportVersion
 from tests.web.conftest import config_for, serve_app
@@ -32,7 +33,7 @@ def hostile_archive(tmp_path_factory: pytest.TempPathFactory) -> Config:
     sessions = open_catalogue(config.database_url)
     catalog = Catalog(sessions)
     catalog.upsert_site(SiteRow(id="evil", name=f"恶意县{HOSTILE}", home_url="http://evil.example.gov.cn/"))
-    crawl_id = catalog.start_crawl("evil", NOW)
+    crawl_id = start_crawl(sessions, "evil", NOW)
     exchange = HttpExchange(url=URL, method="GET", request_headers=[("User-Agent", "nianbao-test")], request_body=b"",
                             protocol="HTTP/1.1", status=200, reason="OK",
                             response_headers=[("Content-Type", "text/html; charset=utf-8")], response_body=PAYLOAD,
@@ -47,7 +48,7 @@ def hostile_archive(tmp_path_factory: pytest.TempPathFactory) -> Config:
         media_type="text/html; charset=utf-8"))
     catalog.record_document(site_id="evil", crawl_id=crawl_id, url=URL, kind="page", capture_id=capture_id,
                             page_url=None, anchor_text=HOSTILE, title=f"年报{HOSTILE}", now=NOW)
-    catalog.finish_crawl(crawl_id, NOW, "finished", "finished", {"pages": 1})
+    finish_crawl(sessions, crawl_id, NOW, "finished", "finished", {"pages": 1})
     record = {"unit_name": f"单位{HOSTILE}", "report_year": 2025, "title": HOSTILE, "source_url": URL,
               "table2": None, "table3": None, "table4": None, "sections": {"s1_overview": {
                   "heading_raw": HOSTILE, "text": HOSTILE}}, "validation": []}

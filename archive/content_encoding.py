@@ -1,0 +1,30 @@
+"""Removing a body's Content-Encoding (gzip, deflate, br): the archive's one decompression of wire bytes."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+
+from kernel.errors import ArchiveError
+
+
+def decode_content(body: bytes, content_encoding: str | None) -> bytes:
+    """The body with its Content-Encoding (gzip, deflate, br, identity) removed."""
+    coding = (content_encoding or "").strip().lower()
+    try:
+        if coding in ("", "identity"):
+            return body
+        if coding in ("gzip", "x-gzip"):
+            return gzip.decompress(body)
+        if coding == "deflate":
+            try:
+                return zlib.decompress(body)
+            except zlib.error:
+                return zlib.decompress(body, -zlib.MAX_WBITS)
+        if coding == "br":
+            import brotli
+
+            return bytes(brotli.decompress(body))
+    except (OSError, EOFError, zlib.error, ImportError) as exc:
+        raise ArchiveError(f"cannot remove content-encoding={coding}: {exc}") from exc
+    raise ArchiveError(f"unknown content-encoding={coding}")

@@ -1,0 +1,137 @@
+"""The one HTML link extractor: a page's ``<a href>`` (or ``<img src>``) links, resolved to absolute URLs.
+
+The archive lists them in a page's `metadata` record (archive/page_metadata.py) and the spiders follow them
+(spiders/links.py); what differs between the two is a `LinkRules` value, not a second extractor:
+
+* ``AS_WRITTEN`` (metadata records): every link as the page wrote it — resolved against its ``<base href>``,
+  any scheme, ``#fragment`` kept, made safe with ``safe_url_string``; one link per URL and text; the text
+  whitespace-collapsed (the title, or an image's alt, when the element has none).
+* ``TO_FOLLOW`` (spiders): the links a crawler can fetch — resolved against the page URL, http(s) only,
+  ``#fragment`` dropped; one link per URL (the first that has a text); the text cleaned of markup and
+  entities left in it (`clean_text`), else the title as written.
+
+Both leave out ``javascript:``, ``mailto:``, ``tel:``, ``data:`` and bare ``#`` links. The attachment
+file-extension rule (`ATTACHMENT_EXT`) lives here too, so that the archive and the spiders apply one rule.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+from urllib.parse import urljoin, urlsplit
+
+from parsel import Selector
+from w3lib.url import safe_url_string
+
+# A URL path ending like a document or an archive of them: an attachment.
+ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar|7z)$", re.I)
+SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class HtmlLink:
+    """One link of a page: absolute URL, its text, and whether the element is marked ``appendix="true"``
+    (how TRS article pages mark their attachments)."""
+
+    url: str
+    text: str
+    appendix: bool = False
+
+
+@dataclass(frozen=True)
+class LinkRules:
+    """How links are read off a page (see the module docstring for the two in use).
+
+    ``label`` turns (the element's text nodes joined by a space, its title or alt attribute) into the text.
+    """
+
+    base_href: bool
+    web_only: bool
+    one_per_url: bool
+    label: Callable[[str, str], str]
+
+
+def clean_text(text: str) -> str:
+    """Text with tags removed, entities unescaped and whitespace collapsed."""
+    return " ".join(htmllib.unescape(_TAG.sub(" ", text)).split())
+
+
+def absolute_url(base: str, href: str) -> str | None:
+    """``href`` resolved against ``base``, without its fragment; None unless it is an http(s) URL."""
+    href = href.strip()
+    if not href or href.lower().startswith(SKIP_SCHEMES):
+        return None
+    url = urljoin(base, href)
+    return url.split("#", 1)[0] if url.startswith(("http://", "https://")) else None
+
+
+def has_attachment_extension(url: str) -> bool:
+    """True when the URL's path ends in an attachment's file extension (ATTACHMENT_EXT)."""
+    return bool(ATTACHMENT_EXT.search(urlsplit(url).path))
+
+
+def _collapsed(text: str, fallback: str) -> str:
+    return " ".join(text.split()) or " ".join(fallback.split())
+
+
+def _cleaned(text: str, fallback: str) -> str:
+    return clean_text(text) or fallback.strip()
+
+
+AS_WRITTEN = LinkRules(base_href=True, web_only=False, one_per_url=False, label=_collapsed)
+TO_FOLLOW = LinkRules(base_href=False, web_only=True, one_per_url=True, label=_cleaned)
+
+
+def html_links(page: Selector, url: str, rules: LinkRules, *, images: bool = False) -> list[HtmlLink]:
+    """The ``<a href>`` links (``images``: the ``<img src>``, text from ``alt``) of an HTML page, in page order."""
+    css, attr, fallback = ("img[src]", "src", "alt") if images else ("a[href]", "href", "title")
+    base = url
+    if rules.base_href:
+        base = urljoin(url, (page.css("base::attr(href)").get() or "").strip())
+    links = []
+    for element in page.css(css):
+        target = _resolved(base, element.attrib.get(attr) or "", rules.web_only)
+        if target:
+            text = rules.label(" ".join(element.css("::text").getall()), element.attrib.get(fallback, ""))
+            links.append(HtmlLink(target, text, element.attrib.get("appendix") == "true"))
+    return one_per_url(links) if rules.one_per_url else _one_per_url_and_text(links)
+
+
+def _resolved(base: str, href: str, web_only: bool) -> str | None:
+    if web_only:
+        return absolute_url(base, href)
+    href = href.strip()
+    if not href or href.lower().startswith(SKIP_SCHEMES):
+        return None
+    return safe_url_string(urljoin(base, href))
+
+
+class _Link(Protocol):
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+L = TypeVar("L", bound=_Link)
+
+
+def one_per_url(links: Iterable[L]) -> list[L]:
+    """One link per URL, in the order the URLs first appear: the first of its links that has a text, else the first."""
+    seen: dict[str, L] = {}
+    for link in links:
+        if link.url not in seen or (not seen[link.url].text and link.text):
+            seen[link.url] = link
+    return list(seen.values())
+
+
+def _one_per_url_and_text(links: list[HtmlLink]) -> list[HtmlLink]:
+    seen: dict[tuple[str, str], HtmlLink] = {}
+    for link in links:
+        seen.setdefault((link.url, link.text), link)
+    return list(seen.values())
