@@ -22,9 +22,19 @@ def decode_content(body: bytes, content_encoding: str | None) -> bytes:
             except zlib.error:
                 return zlib.decompress(body, -zlib.MAX_WBITS)
         if coding == "br":
-            import brotli
-
-            return bytes(brotli.decompress(body))
-    except (OSError, EOFError, zlib.error, ImportError) as exc:
+            return _brotli_decode(body)
+    except (OSError, EOFError, zlib.error) as exc:
         raise ArchiveError(f"cannot remove content-encoding={coding}: {exc}") from exc
     raise ArchiveError(f"unknown content-encoding={coding}")
+
+
+def _brotli_decode(body: bytes) -> bytes:
+    # Not warcio's br decoder: warcio 1.8.1's breaks with brotli >= 1.2 (it sets an attribute on the Decompressor).
+    try:
+        import brotli
+    except ImportError as exc:
+        raise ArchiveError("payload is brotli-encoded but the brotli package is not installed") from exc
+    try:
+        return bytes(brotli.decompress(body))
+    except brotli.error as exc:
+        raise ArchiveError(f"cannot remove content-encoding=br: {exc}") from exc

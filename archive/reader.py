@@ -14,6 +14,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
 
+from archive.content_encoding import decode_content
 from archive.writer import OPEN_SUFFIX
 from kernel.errors import ArchiveError
 
@@ -103,11 +104,11 @@ def _read(record: ArcWarcRecord, offset: int) -> ReadRecord:
 
 
 def _decode(record: ArcWarcRecord, raw: bytes) -> bytes:
-    """Apply warcio's own transfer/content decoding to an already-read payload (brotli done here)."""
+    """Apply warcio's own transfer/content decoding to an already-read payload (brotli by archive.content_encoding)."""
     if record.http_headers is None:
         return raw
     if str(record.http_headers.get_header("Content-Encoding", "")).strip().lower() == "br":
-        return _brotli_decode(raw)
+        return decode_content(raw, "br")
     replay = ArcWarcRecord(
         record.format,
         record.rec_type,
@@ -118,15 +119,3 @@ def _decode(record: ArcWarcRecord, raw: bytes) -> bytes:
         len(raw),
     )
     return bytes(replay.content_stream().read())
-
-
-def _brotli_decode(raw: bytes) -> bytes:
-    # warcio 1.8.1's own br decoder breaks with brotli >= 1.2 (it sets an attribute on the Decompressor).
-    try:
-        import brotli
-    except ImportError as exc:
-        raise ArchiveError("payload is brotli-encoded but the brotli package is not installed") from exc
-    try:
-        return bytes(brotli.decompress(raw))
-    except brotli.error as exc:
-        raise ArchiveError(f"cannot decode brotli payload: {exc}") from exc

@@ -190,3 +190,19 @@ def test_the_same_exchanges_give_the_same_bytes(database_url: str, tmp_path: Pat
         (path,) = (tmp_path / run).glob("*.warc.gz")
         files.append((path.name, path.read_bytes()))
     assert files[0] == files[1]
+
+
+def test_a_page_whose_brotli_body_is_corrupt_is_archived_without_links(archive: Archive) -> None:
+    """Regression: a corrupt br body raised brotli.error out of the page-metadata step, and the response was
+    dropped unarchived. The bytes as they came are archived; only the links record is left out."""
+    garbled = b"\x8b\x03not brotli at all"
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "br")]
+    capture_id = archive.recorder.record(_page(response_headers=headers, response_body=garbled), archive.crawl_id)
+    archive.recorder.close()
+    # Not archive.records(): `warcio check` cannot decode br bodies itself (warcio 1.8.1 with brotli >= 1.2).
+    (path,) = sorted(archive.warc_dir.glob("*.warc.gz"))
+    records = read_all(path)
+    assert [rec_type for rec_type, _, _ in records] == ["warcinfo", "request", "response"]
+    assert records[2][2].endswith(garbled)
+    (capture,) = archive.captures()
+    assert capture.id == capture_id and capture.payload_sha256 == payload_sha256(garbled)
