@@ -53,7 +53,7 @@ def page_links(url: str, body: bytes, content_type: str | None) -> PageLinks:
     """Every ``<a href>`` and ``<img src>`` of an HTML page (body without content-encoding), resolved against
     ``url`` (or its ``<base href>``), each once per URL and text, in page order (archive.html_links.AS_WRITTEN)."""
     _, text = html_to_unicode(content_type, body)
-    selector = Selector(text=text, base_url=url)
+    selector = Selector(text=text, type="html", base_url=url)  # a JSON body served as HTML is still read as HTML
     return PageLinks(html_links(selector, url, AS_WRITTEN), html_links(selector, url, AS_WRITTEN, images=True))
 
 

@@ -206,3 +206,16 @@ def test_a_page_whose_brotli_body_is_corrupt_is_archived_without_links(archive: 
     assert records[2][2].endswith(garbled)
     (capture,) = archive.captures()
     assert capture.id == capture_id and capture.payload_sha256 == payload_sha256(garbled)
+
+
+def test_a_json_body_served_as_html_is_archived_with_an_empty_links_record(archive: Archive) -> None:
+    """Regression: parsel took a JSON body for JSON and refused CSS on it (ValueError), and the page was dropped
+    unarchived. It is read as the HTML it was served as: no links, but archived."""
+    headers = [("Content-Type", "text/html; charset=utf-8")]
+    body = b'{"total": 2, "rows": [{"url": "t20230118_1.html"}]}'
+    capture_id = archive.recorder.record(_page(response_headers=headers, response_body=body), archive.crawl_id)
+    records = archive.records()
+    assert [rec_type for rec_type, _, _ in records] == ["warcinfo", "request", "response", "metadata"]
+    assert not any(line.startswith(("outlink:", "embed:")) for line in records[3][2].decode().splitlines())
+    (capture,) = archive.captures()
+    assert capture.id == capture_id and capture.payload_sha256 == payload_sha256(body)
