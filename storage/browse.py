@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from storage.catalog import Sessions, SiteRow
+from storage.catalog import Sessions, SiteRow, StoredCapture, site_row, stored_capture
 from storage.crawls import CrawlRow, crawl_row
 from storage.models import Capture, Crawl, Document, ParseOutcome, Report, ReportRendition, ReportVersion, Site
 
@@ -90,23 +90,6 @@ class DocumentRow:
 
 
 @dataclass(frozen=True)
-class CaptureView:
-    """One recorded HTTP exchange: where its WARC record is and what it holds."""
-
-    id: int
-    crawl_id: int
-    url: str
-    captured_at: datetime
-    http_status: int
-    record_type: str
-    warc_file: str
-    warc_offset: int
-    warc_length: int
-    payload_sha256: str | None
-    media_type: str | None
-
-
-@dataclass(frozen=True)
 class DocumentView:
     """A document, its latest capture and what the newest parse of that payload said (text, status, warnings).
 
@@ -114,7 +97,7 @@ class DocumentView:
     """
 
     document: DocumentRow
-    capture: CaptureView | None
+    capture: StoredCapture | None
     text: str | None
     parse_status: str | None
     parse_reason: str | None
@@ -132,13 +115,13 @@ class CrawlCaptures:
 def sites(sessions: Sessions) -> list[SiteRow]:
     """Every site of the catalogue, by id."""
     with sessions() as s:
-        return [_site_row(x) for x in s.scalars(select(Site).order_by(Site.id)).all()]
+        return [site_row(x) for x in s.scalars(select(Site).order_by(Site.id)).all()]
 
 
 def site(sessions: Sessions, site_id: str) -> SiteRow | None:
     with sessions() as s:
         row = s.get(Site, site_id)
-        return _site_row(row) if row else None
+        return site_row(row) if row else None
 
 
 def recent_crawls(sessions: Sessions, *, site_id: str | None = None, limit: int = 20) -> list[CrawlRow]:
@@ -212,9 +195,9 @@ def document(sessions: Sessions, document_id: int) -> DocumentView | None:
             outcome = s.scalars(select(ParseOutcome).where(ParseOutcome.payload_sha256 == found.payload_sha256)
                                 .order_by(ParseOutcome.parsed_at.desc(), ParseOutcome.id.desc())).first()
         if outcome is None:
-            return DocumentView(_document_row(doc), _capture_view(found) if found else None, None, None, None, None)
+            return DocumentView(_document_row(doc), stored_capture(found) if found else None, None, None, None, None)
         warnings = tuple(str(w) for w in outcome.warnings) if outcome.warnings is not None else None
-        return DocumentView(_document_row(doc), _capture_view(found) if found else None, outcome.text,
+        return DocumentView(_document_row(doc), stored_capture(found) if found else None, outcome.text,
                             outcome.status, outcome.reason, warnings)
 
 
@@ -225,14 +208,10 @@ def site_documents(sessions: Sessions, site_id: str) -> list[DocumentRow]:
                                                      .order_by(Document.kind.desc(), Document.url)).all()]
 
 
-def capture(sessions: Sessions, capture_id: int) -> CaptureView | None:
+def capture(sessions: Sessions, capture_id: int) -> StoredCapture | None:
     with sessions() as s:
         row = s.get(Capture, capture_id)
-        return _capture_view(row) if row else None
-
-
-def _site_row(x: Site) -> SiteRow:
-    return SiteRow(id=x.id, name=x.name, home_url=x.home_url, region_code=x.region_code, family=x.family)
+        return stored_capture(row) if row else None
 
 
 def _document_row(d: Document) -> DocumentRow:
@@ -240,6 +219,3 @@ def _document_row(d: Document) -> DocumentRow:
                        d.first_seen_at, d.last_seen_at)
 
 
-def _capture_view(c: Capture) -> CaptureView:
-    return CaptureView(c.id, c.crawl_id, c.url, c.captured_at, c.http_status, c.record_type, c.warc_file,
-                       c.warc_offset, c.warc_length, c.payload_sha256, c.media_type)

@@ -80,6 +80,7 @@ class StoredCapture:
     payload_sha256: str | None
     etag: str | None
     last_modified: str | None
+    media_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ class Catalog:
                 .order_by(Capture.id.desc())
                 .limit(1)
             ).first()
-            return None if row is None else _stored(row)
+            return None if row is None else stored_capture(row)
 
     def latest_http_capture(self, url: str, crawl_id: int) -> StoredCapture | None:
         """The newest HTTP capture (response or revisit, not a rendered DOM) of ``url`` in one crawl."""
@@ -224,7 +225,7 @@ class Catalog:
                 .order_by(Capture.id.desc())
                 .limit(1)
             ).first()
-            return None if row is None else _stored(row)
+            return None if row is None else stored_capture(row)
 
     def iter_captures(self, *, crawl_id: int | None = None, site_id: str | None = None) -> Iterator[StoredCapture]:
         """Every capture (of one crawl or site when given), in id order, streamed."""
@@ -235,7 +236,7 @@ class Catalog:
             query = query.where(Capture.crawl_id.in_(select(Crawl.id).where(Crawl.site_id == site_id)))
         with self.sessions() as s:
             for row in s.scalars(query.execution_options(yield_per=500)):
-                yield _stored(row)
+                yield stored_capture(row)
 
     def pages(self, *, crawl_id: int | None = None, site_id: str | None = None) -> list[PageRow]:
         """Report pages and attachments captured (200, or 304 revalidated) in the crawl or site, newest per URL."""
@@ -252,9 +253,15 @@ class Catalog:
         return list(latest.values())
 
 
-def _stored(row: Capture) -> StoredCapture:
+def site_row(row: Site) -> SiteRow:
+    """A site row as a dataclass."""
+    return SiteRow(id=row.id, name=row.name, home_url=row.home_url, region_code=row.region_code, family=row.family)
+
+
+def stored_capture(row: Capture) -> StoredCapture:
+    """A capture row as a dataclass."""
     return StoredCapture(
         id=row.id, crawl_id=row.crawl_id, url=row.url, captured_at=row.captured_at, http_status=row.http_status,
         record_type=row.record_type, warc_file=row.warc_file, warc_offset=row.warc_offset,
         warc_length=row.warc_length, warc_record_id=row.warc_record_id, payload_sha256=row.payload_sha256,
-        etag=row.etag, last_modified=row.last_modified)
+        etag=row.etag, last_modified=row.last_modified, media_type=row.media_type)

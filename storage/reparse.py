@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.catalog import SiteRow
+from storage.catalog import SiteRow, site_row
 from storage.models import Capture, Document, Site
 from storage.reports import has_outcome
 
@@ -34,8 +34,7 @@ def site_rows(sessions: sessionmaker[Session], site_id: str | None = None) -> li
     with sessions() as s:
         query = select(Site).order_by(Site.id)
         sites = s.scalars(query.where(Site.id == site_id) if site_id else query).all()
-        return [SiteRow(id=x.id, name=x.name, home_url=x.home_url, region_code=x.region_code, family=x.family)
-                for x in sites]
+        return [site_row(x) for x in sites]
 
 
 def payloads_to_parse(sessions: sessionmaker[Session], site_id: str, parser_version: str) -> list[StoredPayload]:
