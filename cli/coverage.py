@@ -7,21 +7,26 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from cli.reports import AS_OF_HELP
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("coverage", help="which reports of which units and years are found, missing or late")
     p.add_argument("--site")
     p.add_argument("--format", choices=["json", "table"], default="table")
+    p.add_argument("--as-of", metavar="WHEN", help=AS_OF_HELP)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from cli.summary import table
     from kernel.config import Config
+    from storage.asof import resolve_as_of
     from storage.coverage import coverage
     from storage.db import open_catalogue
 
-    rows = coverage(open_catalogue(Config.load().database_url), site=args.site)
+    sessions = open_catalogue(Config.load().database_url)
+    rows = coverage(sessions, site=args.site, as_of=resolve_as_of(sessions, args.as_of))
     if args.format == "json":
         for row in rows:
             print(json.dumps(asdict(row), ensure_ascii=False, default=str))

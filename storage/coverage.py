@@ -10,13 +10,14 @@ of county level or above) by 31 January of the following year; county and city g
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Report, ReportEvent, ReportVersion, Site
+from storage.queries import as_of_cutoff, statuses_as_of
 
 MARCH_DEADLINE_LEVELS = {"county", "city"}
 
@@ -71,19 +72,34 @@ def deadline(unit_level: str | None, report_year: int) -> date:
     return date(report_year + 1, 3 if unit_level in MARCH_DEADLINE_LEVELS else 1, 31)
 
 
-def coverage(sessions: sessionmaker[Session], *, site: str | None = None) -> list[CoverageRow]:
-    """Every unit the archive knows of × every year it holds any report for on that site (site, unit, year order)."""
-    return [cell.row for group in coverage_matrix(sessions, site=site)
+def coverage(sessions: sessionmaker[Session], *, site: str | None = None,
+             as_of: datetime | None = None) -> list[CoverageRow]:
+    """Every unit the archive knows of × every year it holds any report for on that site (site, unit, year order).
+
+    With `as_of` (an exclusive cutoff, storage.asof.resolve_as_of), the coverage as it stood then.
+    """
+    return [cell.row for group in coverage_matrix(sessions, site=site, as_of=as_of)
             for cells in group.units.values() for cell in cells.values()]
 
 
-def coverage_matrix(sessions: sessionmaker[Session], *, site: str | None = None) -> list[CoverageGroup]:
-    """The coverage matrix of every site holding reports (or of `site`), grouped by site, in site id order."""
+def coverage_matrix(sessions: sessionmaker[Session], *, site: str | None = None,
+                    as_of: datetime | None = None) -> list[CoverageGroup]:
+    """The coverage matrix of every site holding reports (or of `site`), grouped by site, in site id order.
+
+    With `as_of`, only what was recorded before that cutoff: reports first seen, their versions, changes, status.
+    """
+    as_of = as_of_cutoff(as_of)
     with sessions() as s:
         query = select(Report).order_by(Report.site_id, Report.unit_name, Report.report_year)
-        reports = s.scalars(query.where(Report.site_id == site) if site else query).all()
-        latest = _latest_records(s, [r.id for r in reports])
-        changed = set(s.scalars(select(ReportEvent.report_id).where(ReportEvent.kind == "changed")).all())
+        reports = list(s.scalars(query.where(Report.site_id == site) if site else query).all())
+        latest = _latest_records(s, [r.id for r in reports], as_of)
+        if as_of is not None:  # a report whose first version came later was not seen then
+            reports = [r for r in reports if r.id in latest]
+        withdrawn = _withdrawn(s, reports, as_of)
+        changed_query = select(ReportEvent.report_id).where(ReportEvent.kind == "changed")
+        if as_of is not None:
+            changed_query = changed_query.where(ReportEvent.occurred_at < as_of)
+        changed = set(s.scalars(changed_query).all())
         names = dict(s.execute(select(Site.id, Site.name)).all())
     by_key = {(r.site_id, r.unit_name, r.report_year): r for r in reports}
     groups = []
@@ -97,25 +113,35 @@ def coverage_matrix(sessions: sessionmaker[Session], *, site: str | None = None)
             for year in years:
                 report = by_key.get((site_id, unit, year))
                 record = latest.get(report.id, {}) if report else {}
-                units[unit][year] = CoverageCell(_row(site_id, unit, levels[unit], year, report, record, changed),
-                                                 report.id if report else None)
+                row = _row(site_id, unit, levels[unit], year, report, record, changed, withdrawn)
+                units[unit][year] = CoverageCell(row, report.id if report else None)
         groups.append(CoverageGroup(site_id, names.get(site_id, site_id), years, units))
     return groups
 
 
 def _row(site: str, unit: str, level: str | None, year: int, report: Report | None, record: dict[str, Any],
-         changed: set[int]) -> CoverageRow:
+         changed: set[int], withdrawn: set[int]) -> CoverageRow:
     due = deadline(level, year)
     published = record.get("published_at")
     late = None if not published else date.fromisoformat(str(published)[:10]) > due
-    state = "missing" if report is None else ("withdrawn" if report.status == "withdrawn" else "found")
+    state = "missing" if report is None else ("withdrawn" if report.id in withdrawn else "found")
     return CoverageRow(site, unit, level, year, state, published, due, late,
                        report is not None and report.id in changed)
 
 
-def _latest_records(s: Session, report_ids: list[int]) -> dict[int, dict[str, Any]]:
-    newest = (select(ReportVersion.report_id, func.max(ReportVersion.version).label("v"))
-              .group_by(ReportVersion.report_id).subquery())
+def _withdrawn(s: Session, reports: list[Report], as_of: datetime | None) -> set[int]:
+    """The reports withdrawn at the time: now, their status; as of a past moment, their last event before it."""
+    if as_of is None:
+        return {r.id for r in reports if r.status == "withdrawn"}
+    statuses = statuses_as_of(s, [r.id for r in reports], as_of)
+    return {rid for rid, (status, _) in statuses.items() if status == "withdrawn"}
+
+
+def _latest_records(s: Session, report_ids: list[int], as_of: datetime | None) -> dict[int, dict[str, Any]]:
+    query = select(ReportVersion.report_id, func.max(ReportVersion.version).label("v"))
+    if as_of is not None:
+        query = query.where(ReportVersion.first_seen_at < as_of)
+    newest = query.group_by(ReportVersion.report_id).subquery()
     rows = s.execute(select(ReportVersion.report_id, ReportVersion.record).join(
         newest, (newest.c.report_id == ReportVersion.report_id) & (newest.c.v == ReportVersion.version))).all()
     wanted = set(report_ids)

@@ -11,8 +11,12 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
+
+from kernel.errors import NianbaoError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # PostgreSQL advisory lock key held while migrating (any number; the same in every nianbao process).
@@ -82,8 +86,68 @@ def _postgresql_lock(conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
 
 
+class CatalogueBehind(NianbaoError):
+    """Raised by open_catalogue when a PostgreSQL catalogue is not at the code's head revision.
+
+    The message names the command to run (`nianbao db upgrade`); cli/main.py prints it and exits 2.
+    """
+
+
 def open_catalogue(url: str) -> sessionmaker[Session]:
-    """Migrate the database to the current schema (once per process) and return a session factory for it."""
-    if url not in _current:
+    """A session factory for the catalogue at `url`, checked once per process to be at the code's head revision.
+
+    SQLite (a file in NIANBAO_HOME) and an empty PostgreSQL database are brought to the head revision here; a
+    PostgreSQL catalogue at another revision is refused (CatalogueBehind): its operator runs `nianbao db upgrade`.
+    """
+    if url in _current:
+        pass
+    elif url.startswith("sqlite"):
         upgrade(url)
+    else:
+        revision = current_revision(url)
+        if revision is None and not _has_tables(url):
+            upgrade(url)
+        elif revision == head_revision():
+            _current.add(url)
+        elif revision is not None and revision not in dict(revisions()):
+            raise CatalogueBehind(f"the catalogue is at revision {revision}, newer than this nianbao knows (its "
+                                  f"newest is {head_revision()}): run a newer nianbao, or downgrade the catalogue "
+                                  "with the nianbao that upgraded it (`nianbao db downgrade`)")
+        else:
+            raise CatalogueBehind(f"the catalogue is at revision {revision or 'none'}, this nianbao needs "
+                                  f"{head_revision()}: run `nianbao db upgrade` (NIANBAO_DATABASE_URL) first")
     return sessionmaker(engine_for(url), expire_on_commit=False)
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    """The newest revision of the migration scripts (the schema this code expects)."""
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(url: str) -> str | None:
+    """The revision the database at `url` is at; None when it has none (empty, or never migrated)."""
+    with engine_for(url).connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _has_tables(url: str) -> bool:
+    return bool(inspect(engine_for(url)).get_table_names())
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Take the database at `url` back to `revision` (`-1`: one step), under the same locks as `upgrade`."""
+    _current.discard(url)
+    cfg = alembic_config(url)
+    with _sqlite_file_lock(url), engine_for(url).begin() as conn:
+        _postgresql_lock(conn)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
+def revisions() -> list[tuple[str, str]]:
+    """Every migration, oldest first: (revision, its one-line description)."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return [(rev.revision, (rev.doc or "").strip()) for rev in reversed(list(script.walk_revisions()))]

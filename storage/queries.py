@@ -12,7 +12,8 @@ from kernel import report as rk
 from kernel.report_tables import HEADLINE_CELLS
 from storage.models import Capture, Report, ReportEvent, ReportVersion
 
-__all__ = ["CSV_COLUMNS", "CSV_FIELDS", "HEADLINE_CELLS", "as_utc", "cell_value", "csv_row", "latest_reports"]
+__all__ = ["CSV_COLUMNS", "CSV_FIELDS", "HEADLINE_CELLS", "as_of_cutoff", "as_utc", "cell_value", "csv_row",
+           "latest_reports", "statuses_as_of"]
 
 # CSV: one row per report; the headline numbers are table cells' values (a blank cell stays empty).
 CSV_FIELDS = [rk.SITE, rk.REGION_CODE, rk.UNIT_NAME, rk.UNIT_LEVEL, rk.REPORT_YEAR, rk.FORMAT_VERSION,
@@ -22,13 +23,13 @@ CSV_COLUMNS = [*CSV_FIELDS, *HEADLINE_CELLS, "lawsuits"]
 
 
 def latest_reports(sessions: sessionmaker[Session], *, site: str | None = None, year: int | None = None,
-                   unit: str | None = None, as_of: date | None = None) -> list[dict[str, Any]]:
+                   unit: str | None = None, as_of: date | datetime | None = None) -> list[dict[str, Any]]:
     """Each report's current version as the public JSON object (schema §9 plus kernel.report.CATALOGUE_KEYS).
 
-    With `as_of`, the version that was current at the end of that day (UTC), and the status it had then;
-    reports first seen later are left out.
+    With `as_of`, the version that was current then, and the status it had then; reports first seen later are
+    left out. A datetime is an exclusive cutoff (storage.asof.resolve_as_of); a date means the end of that day (UTC).
     """
-    cutoff = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC) if as_of else None
+    cutoff = as_of_cutoff(as_of)
     query = _current_versions(cutoff)
     if site:
         query = query.where(Report.site_id == site)
@@ -40,6 +41,20 @@ def latest_reports(sessions: sessionmaker[Session], *, site: str | None = None, 
         rows = s.execute(query).all()
         statuses = _statuses(s, [r.id for r, _, _ in rows], cutoff)
     return [_public_object(r, v, c, *statuses.get(r.id, (rk.STATUS_CURRENT, None))) for r, v, c in rows]
+
+
+def as_of_cutoff(as_of: date | datetime | None) -> datetime | None:
+    """The exclusive UTC cutoff of an as-of: a datetime in UTC (SQLite compares them as text), a date → the next
+    midnight UTC."""
+    if as_of is None or isinstance(as_of, datetime):
+        return as_utc(as_of).astimezone(UTC) if as_of else None
+    return datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC)
+
+
+def statuses_as_of(s: Session, report_ids: list[int],
+                   cutoff: datetime | None) -> dict[int, tuple[str, datetime | None]]:
+    """Per report: (status, withdrawn_at) from its last withdrawn/restored event before `cutoff` (absent: current)."""
+    return _statuses(s, report_ids, cutoff)
 
 
 def _current_versions(cutoff: datetime | None) -> Any:

@@ -110,7 +110,8 @@ def test_migration_0004_keeps_the_latest_running_row_of_a_site(database_url: str
              "attachments": 0, "bytes": 0, "errors": 0}
             for i, site, status in [(1, "pingluo", "running"), (2, "pingluo", "finished"), (3, "pingluo", "running"),
                                     (4, "helan", "running")]])
-    sessions = open_catalogue(database_url)  # upgrades to head
+    upgrade(database_url)  # `nianbao db upgrade` (a PostgreSQL catalogue is not upgraded implicitly)
+    sessions = open_catalogue(database_url)
     with sessions() as s:
         rows = {c.id: (c.status, c.close_reason) for c in s.scalars(sa.select(Crawl))}
     assert rows[1][0] == "interrupted" and "0004" in (rows[1][1] or "")

@@ -53,7 +53,8 @@ def _fill_0001(url: str) -> None:
 def test_upgrade_from_0001_keeps_data_and_backfills_history(database_url: str) -> None:
     upgrade(database_url, "0001")
     _fill_0001(database_url)
-    sessions = open_catalogue(database_url)  # upgrades to head
+    upgrade(database_url)  # `nianbao db upgrade` (a PostgreSQL catalogue is not upgraded implicitly)
+    sessions = open_catalogue(database_url)
     with sessions() as s:
         report = s.get_one(Report, 1)
         assert (report.status, report.page_url, report.first_seen_at is not None) == ("current", PAGE, True)

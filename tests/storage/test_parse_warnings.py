@@ -75,6 +75,7 @@ def test_0005_keeps_older_outcomes_without_warnings_and_downgrades(database_url:
                 is_report=False, source_kind="html_inline", text="县政府召开常务会议", parsed_at=T0)
     upgrade(database_url, "0005")
     assert _warnings_column(database_url)
+    upgrade(database_url)  # `nianbao db upgrade` (a PostgreSQL catalogue is not upgraded implicitly)
     sessions = open_catalogue(database_url)
     old = Outcome(payload_sha256=NOTICE_SHA, parser_version=PARSER, ok=True, reason=None, is_report=False,
                   source_kind="html_inline", text="县政府召开常务会议", record=None, warnings=None)
