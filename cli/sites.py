@@ -1,4 +1,6 @@
-"""`nianbao sites list|add|check`: the site registry (spiders/sites.toml or NIANBAO_REGISTRY).
+"""`nianbao sites list|add|check`: the site registry (spiders/registry.py: the shipped spiders/sites.toml with
+$NIANBAO_HOME/sites.toml on top, or NIANBAO_REGISTRY alone). `add` writes to NIANBAO_REGISTRY or
+$NIANBAO_HOME/sites.toml, never into the installed package.
 
 `check` walks every row quickly (home reachable, annual-report column found, reports listed) and records a
 failure as an alert in NIANBAO_HOME/alerts/<site>.jsonl, beside the drift alerts of crawls (storage/drift.py).

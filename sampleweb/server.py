@@ -8,6 +8,8 @@ import gzip
 import logging
 import threading
 import time
+from collections import deque
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,6 +23,7 @@ from sampleweb.sites import SITES
 logger = logging.getLogger("sampleweb")
 _BY_HOST = {spec.hostname: spec for spec in SITES.values()}
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+SEEN_MAX = 100_000
 
 
 def _split_target(target: str, host_header: str) -> tuple[str, str]:
@@ -79,6 +82,8 @@ class SampleWebHandler(BaseHTTPRequestHandler):
         self._serve(send_body=True, form=self.rfile.read(length) if length else b"")
 
     def do_CONNECT(self) -> None:  # noqa: N802
+        self.server.note(SeenRequest(self.command, self.path.rsplit(":", 1)[0].strip("[]").lower(), self.path,
+                                     tuple(self.headers.keys())))
         self._send_text(HTTPStatus.NOT_IMPLEMENTED, "CONNECT is not supported: the sample web serves http only\n",
                         True, site="-")
 
@@ -87,6 +92,7 @@ class SampleWebHandler(BaseHTTPRequestHandler):
 
     def _serve(self, send_body: bool, form: bytes = b"") -> None:
         host, path = _split_target(self.path, self.headers.get("Host", ""))
+        self.server.note(SeenRequest(self.command, host, self.path, tuple(self.headers.keys())))
         spec = _BY_HOST.get(host)
         if spec is None:
             if host in _LOOPBACK and path == "/":
@@ -172,9 +178,34 @@ class SampleWebHandler(BaseHTTPRequestHandler):
         logger.info("site=%s method=%s url=%s status=%d bytes=%d", site, self.command, self.path, status, size)
 
 
+@dataclass(frozen=True)
+class SeenRequest:
+    """One request the sample web received (as a proxy or as an origin), in the order they came."""
+
+    method: str
+    host: str
+    target: str
+    headers: tuple[str, ...]  # the names of its headers, in the order sent
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     cache_dir: Path | None = None
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        # The last SEEN_MAX requests (a long-running `nianbao sampleweb` must not grow without bound).
+        self._seen: deque[SeenRequest] = deque(maxlen=SEEN_MAX)
+        self._seen_lock = threading.Lock()
+
+    def note(self, request: SeenRequest) -> None:
+        """Log one request (tests read it back: which hosts a crawl or a browser asked the proxy for)."""
+        with self._seen_lock:
+            self._seen.append(request)
+
+    def seen(self) -> list[SeenRequest]:
+        with self._seen_lock:
+            return list(self._seen)
 
 
 class SampleWebServer:
@@ -195,6 +226,11 @@ class SampleWebServer:
     @property
     def port(self) -> int:
         return int(self._bind().server_address[1])
+
+    @property
+    def requests(self) -> list[SeenRequest]:
+        """The requests received since start (the last SEEN_MAX), oldest first."""
+        return self._bind().seen()
 
     @property
     def proxy_url(self) -> str:

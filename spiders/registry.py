@@ -1,7 +1,15 @@
-"""The site registry (spiders/sites.toml): which sites exist, and ad-hoc sites from a home URL."""
+"""The site registry: which sites exist, and ad-hoc sites from a home URL.
+
+Where rows come from (`load_registry()`): NIANBAO_REGISTRY, if set, is the whole registry. Otherwise the shipped
+spiders/sites.toml (read-only, part of the installed code) with $NIANBAO_HOME/sites.toml on top: a table there with
+a new id adds a site, a table with a shipped id changes that site key by key (`[pingluo]` + `max_list_pages = 50`
+is enough). `nianbao sites add` and the UI's "add site" write to `registry_file()` — NIANBAO_REGISTRY or
+$NIANBAO_HOME/sites.toml —, never into the package.
+"""
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,11 +20,18 @@ from kernel.config import Config
 from kernel.errors import NianbaoError, UnknownSiteError
 from storage.catalog import SiteRow
 
-REGISTRY_FILE = Path(__file__).with_name("sites.toml")
+REGISTRY_FILE = Path(__file__).with_name("sites.toml")  # the shipped registry: read, never written
+LOCAL_REGISTRY_NAME = "sites.toml"  # in NIANBAO_HOME
+_LOCAL_HEADER = ("# The site registry of this deployment, read on top of nianbao's shipped spiders/sites.toml: a new\n"
+                 "# id adds a site, a shipped id changes that site key by key. `nianbao sites add` appends here.\n")
 
 
 class DuplicateSiteError(NianbaoError):
     """Raised by add_site (`nianbao sites add`) when the registry already has the site's id or host."""
+
+
+class ReadOnlyRegistryError(NianbaoError):
+    """Raised by add_site when asked to write into the shipped registry (the installed package's spiders/)."""
 
 
 @dataclass(frozen=True)
@@ -42,20 +57,39 @@ class Site:
                        family=self.family)
 
 
-def registry_file() -> Path:
-    """The registry in use: NIANBAO_REGISTRY (kernel/config.py) or spiders/sites.toml."""
-    registry = Config.load().registry
-    return Path(registry) if registry else REGISTRY_FILE
+def registry_file(config: Config | None = None) -> Path:
+    """The registry file sites are added to: NIANBAO_REGISTRY, else $NIANBAO_HOME/sites.toml (kernel/config.py)."""
+    config = Config.load() if config is None else config
+    return Path(config.registry) if config.registry else config.home / LOCAL_REGISTRY_NAME
 
 
-def load_registry(path: Path | None = None) -> dict[str, Site]:
-    path = registry_file() if path is None else path
+def load_registry(path: Path | None = None, config: Config | None = None) -> dict[str, Site]:
+    """The sites of one registry file (`path`), or of the registry in use (see the module docstring)."""
+    if path is not None:
+        return _sites(_read(path))
+    config = Config.load() if config is None else config
+    if config.registry:
+        return _sites(_read(Path(config.registry)))
+    rows = _read(REGISTRY_FILE)
+    local = config.home / LOCAL_REGISTRY_NAME
+    if local.exists():
+        for site_id, row in _read(local).items():
+            rows[site_id] = {**rows.get(site_id, {}), **row}
+    return _sites(rows)
+
+
+def _read(path: Path) -> dict[str, dict[str, Any]]:
     with path.open("rb") as f:
-        rows = tomllib.load(f)
+        return tomllib.load(f)
+
+
+def _sites(rows: dict[str, dict[str, Any]]) -> dict[str, Site]:
     return {site_id: _site(site_id, row) for site_id, row in rows.items()}
 
 
 def _site(site_id: str, row: dict[str, Any]) -> Site:
+    if "name" not in row or "home_url" not in row:  # e.g. a $NIANBAO_HOME/sites.toml table for a site not shipped
+        raise UnknownSiteError(f"registry row [{site_id}] needs a name and a home_url (it is not a shipped site)")
     known = {"name", "home_url", "region_code", "family", "parent"}
     return Site(id=site_id, **{k: v for k, v in row.items() if k in known},
                 overrides={k: v for k, v in row.items() if k not in known})
@@ -106,12 +140,21 @@ def site_row_toml(site: Site) -> str:
     return "\n".join(lines) + "\n"
 
 
-def add_site(site: Site, path: Path | None = None) -> Path:
-    """Append `site` to the registry file; a site id or host already there is an error."""
-    path = registry_file() if path is None else path
-    registry = load_registry(path)
+def add_site(site: Site, path: Path | None = None, config: Config | None = None) -> Path:
+    """Append `site` to `path` (default: `registry_file(config)`, created if missing) and return the file written.
+
+    A site id or host already in the registry (`path`, or the whole registry in use) is a DuplicateSiteError; the
+    shipped registry is never written (ReadOnlyRegistryError)."""
+    target = registry_file(config) if path is None else path
+    if target.resolve() == REGISTRY_FILE.resolve():
+        raise ReadOnlyRegistryError(f"{target} is the shipped registry, read-only: sites are added to "
+                                    f"$NIANBAO_HOME/{LOCAL_REGISTRY_NAME} or to NIANBAO_REGISTRY")
+    registry = load_registry(path, config)
     if site.id in registry or any(s.host == site.host for s in registry.values()):
-        raise DuplicateSiteError(f"site {site.id} ({site.host}) is already in {path}")
-    text = path.read_text("utf-8")
-    path.write_text(text.rstrip("\n") + "\n\n" + site_row_toml(site), "utf-8")
-    return path
+        raise DuplicateSiteError(f"site {site.id} ({site.host}) is already in the registry ({target})")
+    text = target.read_text("utf-8").rstrip("\n") + "\n\n" if target.exists() else _LOCAL_HEADER + "\n"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    partial.write_text(text + site_row_toml(site), "utf-8")
+    os.replace(partial, target)
+    return target

@@ -12,7 +12,6 @@ from fastapi.templating import Jinja2Templates
 
 from archive.pywb import COLLECTION
 from kernel.config import Config
-from spiders.registry import REGISTRY_FILE
 from storage.catalog import Sessions
 from web.auth import Signer, session_of
 from web.jobs import CrawlJobs
@@ -25,7 +24,9 @@ class UiOptions:
     # pywb's base URL for "replay" links: <replay_url>/<collection>/<YYYYmmddHHMMSS>/<url>
     replay_url: str = "http://127.0.0.1:8080"
     collection: str = COLLECTION
-    registry_path: Path = REGISTRY_FILE
+    # None: the registry in use (spiders/registry.py), sites added to $NIANBAO_HOME/sites.toml or NIANBAO_REGISTRY;
+    # a file: that file alone, read and written (tests).
+    registry_path: Path | None = None
 
 
 @dataclass

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kernel.errors import NianbaoError
-from spiders.registry import REGISTRY_FILE, Site, add_site, load_registry, resolve_site
+from spiders.registry import Site, add_site, load_registry, resolve_site
 from storage.catalog import Catalog
 from web.auth import check_csrf, log_in, log_out, require_operator
 from web.context import ui
@@ -50,7 +50,7 @@ def logout(request: Request, csrf: str = Form("")) -> Response:
 def operator_page(request: Request, message: str = "", error: str = "") -> Response:
     require_operator(request)
     context = ui(request)
-    registry = load_registry(context.options.registry_path)
+    registry = load_registry(context.options.registry_path, context.config)
     return context.render(request, "operator.html", jobs=list(reversed(context.jobs.jobs)), registry=registry,
                           message=message, error=error, allowlist=context.config.ui_crawl_allowlist)
 
@@ -60,15 +60,15 @@ def start_crawl(request: Request, target: str = Form(""), csrf: str = Form("")) 
     require_operator(request)
     check_csrf(request, csrf)
     context = ui(request)
-    registry = load_registry(context.options.registry_path)
+    registry = load_registry(context.options.registry_path, context.config)
     try:
         checked = check_crawl_target(target, registry, context.config.ui_crawl_allowlist)
     except NianbaoError as exc:
         return operator_page(request, error=str(exc))
     # The crawl process reads the default registry: a site only in another registry file goes by its home URL.
     ref = checked.ref
-    if checked.site is not None and context.options.registry_path != REGISTRY_FILE:
-        ref = checked.site.id if checked.site.id in load_registry() else checked.site.home_url
+    if checked.site is not None and context.options.registry_path is not None:
+        ref = checked.site.id if checked.site.id in load_registry(config=context.config) else checked.site.home_url
     job = context.jobs.start(ref)
     return RedirectResponse(f"/operator?message=crawl+{job.id}+started", status_code=303)
 
@@ -83,10 +83,11 @@ def add_site_action(request: Request, home_url: str = Form(""), name: str = Form
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return operator_page(request, error=f"a site needs an http(s) home URL, not {home_url!r}")
     try:
-        found = resolve_site(home_url.strip(), load_registry(context.options.registry_path))
+        found = resolve_site(home_url.strip(), load_registry(context.options.registry_path, context.config))
         site = Site(id=found.id, name=name.strip() or found.name, home_url=found.home_url,
                     region_code=region_code.strip() or None, family=family.strip() or None)
-        add_site(site, context.options.registry_path)
+        # To $NIANBAO_HOME/sites.toml (or NIANBAO_REGISTRY), never into the installed package (spiders/registry.py).
+        add_site(site, context.options.registry_path, context.config)
     except NianbaoError as exc:
         return operator_page(request, error=str(exc))
     Catalog(context.sessions).upsert_site(site.row)

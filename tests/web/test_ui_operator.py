@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,19 +18,16 @@ PASSWORD = "correct horse"
 
 
 @pytest.fixture(scope="module")
-def registry_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("registry") / "sites.toml"
-    shutil.copy(REGISTRY_FILE, path)
-    return path
+def operator_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The UI's NIANBAO_HOME: the registry in use is the shipped one with <home>/sites.toml on top."""
+    return tmp_path_factory.mktemp("operator-home")
 
 
 @pytest.fixture(scope="module")
-def ui_url(sampleweb: SampleWebServer, registry_copy: Path,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def ui_url(sampleweb: SampleWebServer, operator_home: Path) -> Iterator[str]:
     """An empty archive whose on-demand crawls go through the sample web."""
-    config = config_for(tmp_path_factory.mktemp("operator-home"), ui_password=PASSWORD, ui_secret="test-secret",
-                        proxy=sampleweb.proxy_url)
-    with serve_app(config, UiOptions(registry_path=registry_copy)) as url:
+    config = config_for(operator_home, ui_password=PASSWORD, ui_secret="test-secret", proxy=sampleweb.proxy_url)
+    with serve_app(config, UiOptions()) as url:
         yield url
 
 
@@ -82,8 +78,9 @@ def test_crawl_of_non_public_address_is_refused(page: Any, ui_url: str) -> None:
     assert page.locator("table.jobs tbody").inner_text().strip() == "none yet"
 
 
-def test_operator_crawls_a_registry_site_and_adds_a_site(page: Any, ui_url: str, registry_copy: Path,
+def test_operator_crawls_a_registry_site_and_adds_a_site(page: Any, ui_url: str, operator_home: Path,
                                                          tmp_path: Path) -> None:
+    shipped = REGISTRY_FILE.read_bytes()
     log_in(page, ui_url)
     page.wait_for_url("**/operator")
     page.fill("form[action='/operator/crawl'] input[name=target]", "pingluo")
@@ -105,7 +102,10 @@ def test_operator_crawls_a_registry_site_and_adds_a_site(page: Any, ui_url: str,
     page.fill("input[name=region_code]", "411523")
     page.click("form[action='/operator/sites'] button")
     assert "site xinxian added" in page.locator("p.message").inner_text()
-    assert load_registry(registry_copy)["xinxian"].name == "新县"
+    # Added to the operator's NIANBAO_HOME/sites.toml, read on top of the shipped registry, which stays untouched.
+    assert load_registry(operator_home / "sites.toml")["xinxian"].name == "新县"
+    assert load_registry(config=config_for(operator_home))["xinxian"].region_code == "411523"
+    assert REGISTRY_FILE.read_bytes() == shipped
     page.fill("input[name=home_url]", "http://www.xinxian.gov.cn/")
     page.click("form[action='/operator/sites'] button")
     assert "already" in page.locator("p.error").inner_text()
