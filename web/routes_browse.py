@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import re
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -11,6 +13,7 @@ from fastapi.responses import Response
 from kernel import report as rk
 from spiders.registry import load_registry
 from storage import browse
+from storage.asof import AsOfError, resolve_as_of
 from storage.changes import record_changes
 from storage.coverage import coverage_matrix
 from storage.drift import DriftStore
@@ -30,19 +33,53 @@ router = APIRouter()
 ORIGINAL_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"}
 ORIGINAL_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
 PDF_CSP = "sandbox"
+# The "as of" picker's <input type="datetime-local"> sends no zone: the UI shows times in UTC, so it means UTC.
+PICKER_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """The moment a page shows (`?as_of=`): the value as given, its exclusive UTC cutoff, its last second shown."""
+
+    value: str
+    cutoff: datetime
+
+    @property
+    def shown(self) -> datetime:
+        """The last instant included, to the second (what the page says it shows, and the picker's value)."""
+        return (self.cutoff - timedelta(microseconds=1)).replace(microsecond=0)
+
+    @property
+    def crawl(self) -> str | None:
+        """The crawl id when the moment was given as a crawl."""
+        match = re.fullmatch(r"(?:crawl:)?(\d{1,7})", self.value)
+        return match.group(1) if match else None
+
+
+def as_of_param(request: Request, value: str | None) -> AsOf | None:
+    """`?as_of=` resolved (storage.asof forms, or the picker's zone-less value in UTC); 400 when malformed."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        cutoff = resolve_as_of(ui(request).sessions, text + "Z" if PICKER_VALUE.fullmatch(text) else text)
+    except AsOfError as exc:
+        raise HTTPException(400, str(exc).replace("--as-of", "as_of")) from exc
+    return AsOf(text, cutoff) if cutoff else None
 
 
 @router.get("/")
-def home(request: Request, format: str | None = None) -> Response:
+def home(request: Request, format: str | None = None, as_of: str | None = None) -> Response:
     context = ui(request)
-    groups = coverage_matrix(context.sessions)
+    moment = as_of_param(request, as_of)
+    groups = coverage_matrix(context.sessions, as_of=moment.cutoff if moment else None)
     if wants_export(format):
         rows = [{"site": g.site_id, "unit_name": unit, "report_year": year, "state": cell.state, "late": cell.late,
                  "changed": cell.changed, "report_id": cell.report_id}
                 for g in groups for unit, cells in g.units.items() for year, cell in sorted(cells.items())]
         return export_response(str(format), "coverage", rows)
     return context.render(request, "home.html", groups=groups, crawls=browse.recent_crawls(context.sessions, limit=10),
-                          sites=browse.sites(context.sessions))
+                          sites=browse.sites(context.sessions), as_of=moment)
 
 
 @router.get("/search")
@@ -64,7 +101,7 @@ def site_page(request: Request, site_id: str, format: str | None = None) -> Resp
     if wants_export(format):
         return export_response(str(format), f"site-{site_id}-reports", [asdict(r) for r in reports])
     drift = DriftStore(context.config.home)
-    registry = load_registry(context.options.registry_path).get(site_id)
+    registry = load_registry(context.options.registry_path, context.config).get(site_id)
     crawls = browse.recent_crawls(context.sessions, site_id=site_id, limit=50)
     return context.render(request, "site.html", site=site, registry=registry, reports=reports, crawls=crawls,
                           max_bytes=max([c.bytes or 0 for c in crawls] or [1]) or 1,
@@ -74,20 +111,25 @@ def site_page(request: Request, site_id: str, format: str | None = None) -> Resp
 
 
 @router.get("/reports/{report_id}")
-def report_page(request: Request, report_id: int, v: int | None = None, format: str | None = None) -> Response:
+def report_page(request: Request, report_id: int, v: int | None = None, format: str | None = None,
+                as_of: str | None = None) -> Response:
     context = ui(request)
     report, versions = _report_and_versions(request, report_id)
-    version = next((x for x in versions if x.version == v), None) if v else versions[-1]
+    moment = as_of_param(request, as_of)
+    then = [x for x in versions if moment is None or as_utc(x.first_seen_at) < moment.cutoff]
+    version = next((x for x in versions if x.version == v), None) if v else (then[-1] if then else None)
     if version is None:
-        raise HTTPException(404, f"report {report_id} has no version {v}")
+        raise HTTPException(404, f"report {report_id} has no version {v}" if v else
+                            f"report {report_id} was not yet seen as of {as_of}")
+    events = report_events(context.sessions, report_id)
     record = version.record
     if wants_export(format):
         return export_response(str(format), f"report-{report_id}-v{version.version}", _cell_rows(record), record)
     marks = marks_for(record)
     return context.render(request, "report.html", report=report, version=version, versions=versions,
                           record=record, **_tables(record, marks),
-                          renditions=browse.renditions(context.sessions, report_id),
-                          events=report_events(context.sessions, report_id))
+                          renditions=browse.renditions(context.sessions, report_id), events=events,
+                          as_of=moment, withdrawn=_withdrawn_then(report, events, moment))
 
 
 @router.get("/reports/{report_id}/diff")
@@ -150,6 +192,15 @@ def _report_and_versions(request: Request, report_id: int) -> tuple[browse.Repor
     if report is None or not versions:
         raise HTTPException(404, f"no report {report_id}")
     return report, versions
+
+
+def _withdrawn_then(report: browse.ReportRow, events: list[dict[str, Any]], moment: AsOf | None) -> bool:
+    """Was the report withdrawn from its site then: now, its status; as of a moment, its last event before it."""
+    if moment is None:
+        return report.status == rk.STATUS_WITHDRAWN
+    kinds = [e["kind"] for e in events if e["kind"] in (rk.EVENT_WITHDRAWN, rk.EVENT_RESTORED)
+             and as_utc(e["occurred_at"]) < moment.cutoff]
+    return bool(kinds) and kinds[-1] == rk.EVENT_WITHDRAWN
 
 
 def _tables(record: dict[str, Any], marks: Any) -> dict[str, Any]:
