@@ -4,4 +4,5 @@ To add a command: write cli/<name>.py with a `register` function and list it in 
 """
 
 COMMANDS = ["crawl", "reports", "parse", "sampleweb", "demo", "archive", "reparse", "search", "coverage", "serve",
-            "sites", "schedule", "status", "worker"]
+            "sites", "schedule", "status", "worker", "db",
+            "export"]

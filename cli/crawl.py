@@ -15,6 +15,9 @@ def register(sub: Any) -> None:
     p.add_argument("--resume", action="store_true",
                    help="go on with the site's last run if it was cut short (killed or stopped): what it already "
                         "archived is not fetched again")
+    p.add_argument("--no-wait", action="store_true",
+                   help="do not wait for the parses: documents stay unparsed, and the reports (and withdrawals) "
+                        "appear after `nianbao reparse --pending`")
     p.add_argument("--distributed", action="store_true",
                    help="open the crawl(s) and hand them to `nianbao worker` processes through Redis; returns at once")
     p.set_defaults(run=run)
@@ -30,20 +33,21 @@ def run(args: argparse.Namespace) -> int:
     if args.distributed:
         return run_distributed(args)
     if args.all:
-        return run_all(args.proxy, args.resume)
+        return run_all(args.proxy, args.resume, args.no_wait)
     progress = ProgressDisplay(sys.stdout, sys.stdout.isatty())
-    result = run_crawl(args.site, proxy=args.proxy, resume=args.resume, on_tick=progress)
+    result = run_crawl(args.site, proxy=args.proxy, resume=args.resume, on_tick=progress, no_wait=args.no_wait)
     print_crawl_summary(result)
     return 0 if result.status == "finished" else 1
 
 
-def run_all(proxy: str, resume: bool = False) -> int:
+def run_all(proxy: str, resume: bool = False, no_wait: bool = False) -> int:
     from cli.run import run_crawls
     from cli.summary import ProgressDisplay, print_sites_summary
     from spiders.registry import load_registry
 
     tty = sys.stdout.isatty()
-    results = run_crawls(list(load_registry()), proxy=proxy, on_tick=ProgressDisplay(sys.stdout, tty), resume=resume)
+    results = run_crawls(list(load_registry()), proxy=proxy, on_tick=ProgressDisplay(sys.stdout, tty), resume=resume,
+                         no_wait=no_wait)
     print_sites_summary(results, key_value=not tty)
     return 0 if all(r.status == "finished" for r in results) else 1
 
@@ -55,8 +59,9 @@ def run_distributed(args: argparse.Namespace) -> int:
     from spiders.registry import load_registry
     from storage.crawls import RunConflict
 
-    if args.resume:
-        print("nianbao crawl: --resume and --distributed do not go together", file=sys.stderr)
+    if args.resume or args.no_wait:
+        print(f"nianbao crawl: {'--resume' if args.resume else '--no-wait'} and --distributed do not go together",
+              file=sys.stderr)
         return 2
     config = Config.load()
     require_postgresql(config)

@@ -1,10 +1,13 @@
-"""Run crawls in this process (one site, or several side by side) and report how they ended."""
+"""Run crawls in this process (one site, or several side by side, a bounded number at once) and report how they
+ended. The process's parse pool (lifecycle/parse_stage.py) is closed here, once every crawl has ended."""
 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
@@ -12,6 +15,7 @@ from scrapy.utils.project import get_project_settings
 
 from kernel.config import Config
 from lifecycle.claim import SiteBusy, claim_site
+from lifecycle.parse_stage import close_shared_pool
 from spiders.annual_reports import AnnualReports
 from spiders.registry import Site, resolve_site
 from storage.crawls import get_crawl
@@ -31,20 +35,23 @@ class CrawlResult:
     note: str = ""
 
 
-def _settings(proxy: str) -> Settings:
+def _settings(proxy: str, no_wait: bool = False) -> Settings:
     settings = get_project_settings()
     if proxy:
         settings.set("NIANBAO_PROXY", proxy, priority="cmdline")
+    if no_wait:
+        settings.set("NIANBAO_PARSE_DEFERRED", True, priority="cmdline")
     return settings
 
 
 def run_crawl(site_ref: str, proxy: str = "", resume: bool = False,
-              on_tick: Callable[[list[SiteProgress]], None] | None = None) -> CrawlResult:
+              on_tick: Callable[[list[SiteProgress]], None] | None = None, no_wait: bool = False) -> CrawlResult:
     """Crawl `site_ref` (registry id or home URL) to the end; blocks. One crawl per process.
 
-    `resume`: go on with the site's interrupted last run (archive/resume.py) if there is one.
+    `resume`: go on with the site's interrupted last run (archive/resume.py) if there is one. `no_wait`: leave
+    the parses to `nianbao reparse --pending`.
     """
-    (result,) = run_crawls([site_ref], proxy, on_tick=on_tick, resume=resume)
+    (result,) = run_crawls([site_ref], proxy, on_tick=on_tick, resume=resume, no_wait=no_wait)
     return result
 
 
@@ -61,54 +68,106 @@ class SiteProgress:
     errors: int
 
 
-def _progress(site: Site, crawler: Crawler) -> SiteProgress:
+def _progress(site: Site, crawler: Crawler | None) -> SiteProgress:
+    if crawler is None:
+        return SiteProgress(site.id, "waiting", 0, 0, 0, 0, 0)
     stats = crawler.stats.get_stats() if crawler.stats is not None else {}
-    state = "done" if "finish_reason" in stats else "running" if crawler.crawling else "waiting"
+    state = ("done" if "finish_reason" in stats else "parsing" if stats.get("nianbao/parsing")
+             else "running" if crawler.crawling else "waiting")
     return SiteProgress(site.id, state, int(stats.get("downloader/response_count", 0)),
                         int(stats.get("nianbao/documents/page", 0)), int(stats.get("nianbao/documents/attachment", 0)),
                         int(stats.get("downloader/response_bytes", 0)),
                         int(stats.get("log_count/ERROR", 0)) + int(stats.get("downloader/exception_count", 0)))
 
 
+class _SiteQueue:
+    """Starts the sites' crawls in one CrawlerProcess, at most NIANBAO_SITE_CONCURRENCY at once: a site's row is
+    claimed (lifecycle/claim.py) when its turn comes, and the next site starts as a crawl ends."""
+
+    def __init__(self, process: CrawlerProcess, config: Config, sites: Sequence[tuple[Site, str]],
+                 resume: bool) -> None:
+        self.process = process
+        self.config = config
+        self.resume = resume
+        self.waiting = deque(sites)
+        self.crawlers: dict[str, Crawler | None] = {site.id: None for site, _ref in sites}
+        self.skipped: dict[str, CrawlResult] = {}
+
+    def start(self) -> None:
+        """Start the first sites, up to the concurrency."""
+        for _ in range(self.config.site_concurrency):
+            self.start_next()
+
+    def start_next(self) -> None:
+        """Start the next waiting site that is not busy elsewhere (a busy one is skipped)."""
+        while self.waiting:
+            site, ref = self.waiting.popleft()
+            try:
+                claim = claim_site(site.row, self.config, self.resume)
+            except SiteBusy as exc:
+                logger.warning("crawl skipped site=%s reason=%s", site.id, exc)
+                self.skipped[site.id] = CrawlResult(site, None, "skipped", self.config, note=str(exc))
+                del self.crawlers[site.id]
+                continue
+            crawler = self.process.create_crawler(AnnualReports)
+            self.crawlers[site.id] = crawler
+            ended = self.process.crawl(crawler, site=ref, crawl_id=claim.crawl_id, resume=claim.resumed)
+            ended.addBoth(self._next_after, crawler)
+            return
+
+    def _next_after(self, result: Any, crawler: Crawler) -> Any:
+        """A crawl ended: the next site's turn — unless the run is being stopped (SIGINT/SIGTERM: `shutdown`)."""
+        stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+        if stats.get("finish_reason") == "shutdown":
+            self.waiting.clear()
+        self.start_next()
+        return result
+
+    def result(self, site: Site) -> CrawlResult:
+        """How the site's crawl ended; skipped when it was busy, or never started (the run was stopped first)."""
+        crawler = self.crawlers.get(site.id)
+        if crawler is not None:
+            return _result(site, crawler, self.config)
+        return self.skipped.get(site.id) or CrawlResult(site, None, "skipped", self.config,
+                                                        note="not started: the run was stopped before its turn")
+
+    def progress(self, sites: Sequence[Site]) -> list[SiteProgress]:
+        return [_progress(site, self.crawlers[site.id]) for site in sites if site.id in self.crawlers]
+
+
 def run_crawls(site_refs: Sequence[str], proxy: str = "",
                on_tick: Callable[[list[SiteProgress]], None] | None = None, interval: float = 2.0,
-               resume: bool = False) -> list[CrawlResult]:
-    """Crawl several sites in one process (one spider per site, side by side in one CrawlerProcess); blocks.
+               resume: bool = False, no_wait: bool = False) -> list[CrawlResult]:
+    """Crawl several sites in one process (one spider per site, at most NIANBAO_SITE_CONCURRENCY side by side in
+    one CrawlerProcess, all parsing on the process's one parse pool); blocks.
 
-    `on_tick` gets every site's counters each `interval` seconds and once more at the end. A site with a
-    live run elsewhere is skipped; `resume` goes on with interrupted runs.
+    `on_tick` gets every site's counters (waiting sites too) each `interval` seconds and once more at the end. A
+    site with a live run elsewhere is skipped; `resume` goes on with interrupted runs; `no_wait` leaves the parses
+    (and so the reports) to `nianbao reparse --pending`.
     """
     sites = [resolve_site(ref) for ref in site_refs]
-    settings = _settings(proxy)
+    settings = _settings(proxy, no_wait)
     config = Config.from_settings(settings)
     process = CrawlerProcess(settings)
-    crawlers = []
-    skipped = {}
-    for site, ref in zip(sites, site_refs, strict=True):
-        try:
-            claim = claim_site(site.row, config, resume)
-        except SiteBusy as exc:
-            logger.warning("crawl skipped site=%s reason=%s", site.id, exc)
-            skipped[site.id] = CrawlResult(site, None, "skipped", config, note=str(exc))
-            continue
-        crawler = process.create_crawler(AnnualReports)
-        process.crawl(crawler, site=ref, crawl_id=claim.crawl_id, resume=claim.resumed)
-        crawlers.append((site, crawler))
-    if not crawlers:
-        return list(skipped.values())
+    queue = _SiteQueue(process, config, list(zip(sites, site_refs, strict=True)), resume)
+    queue.start()
+    if not any(queue.crawlers.values()):
+        return [queue.skipped[site.id] for site in sites]
 
     def tick() -> None:
         if on_tick is not None:
-            on_tick([_progress(site, crawler) for site, crawler in crawlers])
+            on_tick(queue.progress(sites))
 
     from twisted.internet.task import LoopingCall
 
     loop = LoopingCall(tick)
     loop.start(interval, now=False)
-    process.start()
+    try:
+        process.start()
+    finally:
+        close_shared_pool()
     tick()
-    done = {site.id: _result(site, crawler, config) for site, crawler in crawlers}
-    return [done.get(site.id) or skipped[site.id] for site in sites]
+    return [queue.result(site) for site in sites]
 
 
 def _result(site: Site, crawler: Crawler, config: Config) -> CrawlResult:

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
+from twisted.internet.defer import Deferred
+from twisted.internet.task import LoopingCall
 
 from crawler.pipelines import DocumentPipeline
 from crawler.site_spider import SiteSpider
@@ -33,6 +35,8 @@ class CrawlRecorder:
     other components in.
     """
 
+    PARSE_POLL_SECONDS = 0.25
+
     def __init__(self, crawler: Crawler, config: Config, catalog: Catalog) -> None:
         self.crawler = crawler
         self.config = config
@@ -55,13 +59,38 @@ class CrawlRecorder:
         logger.info("crawl %s site=%s crawl=%s home=%s", "resumed" if spider.resumed else "started", site.id,
                     spider.crawl_id, site.home_url)
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
+    def spider_closed(self, spider: Spider, reason: str) -> Deferred[None] | None:
+        """End the crawl; while its own parses are still running, poll them (the reactor, and the other crawls of
+        the process, go on; stats `nianbao/parsing` counts them for the progress display), then end it."""
+        stats = self.crawler.stats
+        assert stats is not None
+        pipeline = self.parse_pipeline()
+        if pipeline is None or pipeline.stage is None or not pipeline.stage.pending:
+            self.end(spider, reason)
+            return None
+        stage = pipeline.stage
+        logger.info("crawl waits for its parses crawl=%s pending=%d", getattr(spider, "crawl_id", None), stage.pending)
+
+        def poll() -> None:
+            pipeline.store_ready()
+            stats.set_value("nianbao/parsing", stage.pending)
+            if not stage.pending:
+                polling.stop()
+
+        polling = LoopingCall(poll)
+        waiting: Deferred[None] = polling.start(self.PARSE_POLL_SECONDS).addCallback(lambda _: self.end(spider, reason))
+        return waiting
+
+    def end(self, spider: Spider, reason: str) -> None:
+        """The crawl's end (lifecycle/finish.py), its parse stage drained."""
         stats = self.crawler.stats
         assert stats is not None and isinstance(spider, SiteSpider) and spider.crawl_id is not None
         pipeline = self.parse_pipeline()
-        end = CrawlEnd(self.config, self.catalog, spider.site.row, spider.crawl_id)
+        end = CrawlEnd(self.config, self.catalog, spider.site.row, spider.crawl_id,
+                       parses_deferred=self.config.parse_deferred)
         ended = end.run(ScrapyRun(stats, spider, reason), pipeline.stage if pipeline else None,
                         on_failed=pipeline.parse_failed if pipeline else None)
+        stats.set_value("nianbao/parsing", 0)
         stats.set_value("nianbao/reports", len(ended.report_version_ids))
 
     def parse_pipeline(self) -> DocumentPipeline | None:

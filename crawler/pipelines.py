@@ -7,12 +7,14 @@ import logging
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
+from twisted.internet.task import LoopingCall
 
 from archive.dedup import Dedup
 from crawler.items import DocumentItem
 from crawler.site_spider import SiteSpider
 from kernel.config import Config
-from lifecycle.parse_stage import ParseJob, ParseJobResult, ParseStage
+from lifecycle.finish import store_result
+from lifecycle.parse_stage import ParseJob, ParseJobResult, ParseStage, shared_pool
 from parsing.report import PARSER_VERSION
 from storage.catalog import Catalog
 from storage.db import open_catalogue
@@ -24,10 +26,15 @@ logger = logging.getLogger(__name__)
 class DocumentPipeline:
     """Records Documents and submits each payload this parser version has not parsed to the parse stage.
 
-    The stage is the crawl's: its end (lifecycle/finish.py CrawlEnd, run by CrawlRecorder at spider_closed) drains
-    it, stores the outcomes and assembles the reports. Closing the pipeline therefore does nothing, and the end does
-    not depend on the order in which Scrapy closes components.
+    The stage is the crawl's share of the process's one parse pool (lifecycle/parse_stage.py): submitting never
+    blocks, and the outcomes that come back are stored every STORE_INTERVAL seconds while the crawl goes on. Its
+    end (lifecycle/finish.py CrawlEnd, run by CrawlRecorder at spider_closed) waits for the rest of its jobs,
+    stores them and assembles the reports; closing the pipeline only stops the periodic store, so the end does not
+    depend on the order in which Scrapy closes components. With NIANBAO_PARSE_DEFERRED (`crawl --no-wait`) there
+    is no stage: documents are recorded unparsed.
     """
+
+    STORE_INTERVAL = 1.0
 
     def __init__(self, crawler: Crawler, config: Config) -> None:
         self.crawler = crawler
@@ -37,13 +44,23 @@ class DocumentPipeline:
         self.dedup = Dedup(self.catalog)
         self.stage: ParseStage | None = None
         self.submitted: set[str] = set()
+        self.storing = LoopingCall(self.store_ready)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DocumentPipeline:
         return cls(crawler, Config.from_settings(crawler.settings))
 
     def open_spider(self) -> None:
-        self.stage = ParseStage(self.config.parse_workers, self.config.parse_timeout, self.config.parse_memory_mb)
+        if self.config.parse_deferred:
+            return
+        self.stage = ParseStage.on(shared_pool(self.config))
+        self.storing.start(self.STORE_INTERVAL, now=False)
+
+    def store_ready(self) -> None:
+        """Store the outcomes of the crawl's parses that came back (the reactor never waits for a parse)."""
+        if self.stage is not None:
+            for result in self.stage.take_ready():
+                store_result(self.sessions, result, self.parse_failed, PARSER_VERSION)
 
     def _stats(self) -> StatsCollector:
         assert self.crawler.stats is not None
@@ -85,4 +102,6 @@ class DocumentPipeline:
         self._stats().inc_value("nianbao/parse_failed")
 
     def close_spider(self) -> None:
-        """Nothing: the crawl's end drains the parse stage (see the class docstring)."""
+        """Stop the periodic store: the crawl's end drains the parse stage (see the class docstring)."""
+        if self.storing.running:
+            self.storing.stop()

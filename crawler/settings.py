@@ -20,12 +20,19 @@ NIANBAO_DATABASE_URL = _CONFIG.database_url_setting
 NIANBAO_WARC_DIR = _CONFIG.warc_dir_setting
 NIANBAO_WARC_MAX_SIZE = _CONFIG.warc_max_size
 NIANBAO_OPERATOR = _CONFIG.operator
-# Parse workers (processes) and the wall-clock limit per document, in seconds.
+# Parse workers (processes; default: the cores), one pool per process shared by all its crawls, and the wall-clock
+# limit per document, in seconds.
 NIANBAO_PARSE_WORKERS = _CONFIG.parse_workers
+# True (`crawl --no-wait`): the crawl does not parse; `nianbao reparse --pending` parses and assembles the reports.
+NIANBAO_PARSE_DEFERRED = _CONFIG.parse_deferred
+# `crawl --all`: how many sites are crawled at once in one process (the others wait their turn).
+NIANBAO_SITE_CONCURRENCY = _CONFIG.site_concurrency
 NIANBAO_PARSE_TIMEOUT = _CONFIG.parse_timeout
 # The address-space limit of one parse worker, in MB (0: no limit). A document that needs more fails alone.
 NIANBAO_PARSE_MEMORY_MB = _CONFIG.parse_memory_mb
-# The site registry file (TOML); empty: spiders/sites.toml. `nianbao sites add` appends to it.
+# The site registry file (TOML), the whole registry; empty: the shipped spiders/sites.toml (read-only) with
+# $NIANBAO_HOME/sites.toml on top (spiders/registry.py). `nianbao sites add` appends to it, else to
+# $NIANBAO_HOME/sites.toml; never into the package.
 NIANBAO_REGISTRY = _CONFIG.registry
 # An HTTP proxy for every request (the sample web in tests and the demo). Falls back to http_proxy.
 NIANBAO_PROXY = _CONFIG.proxy
@@ -77,7 +84,11 @@ DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 50 * 1024 * 1024
 RETRY_TIMES = 2
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+# No listening port: Scrapy's telnet console and its remote-control HTTP server (Scrapy ≥ 2.19: runs Python code
+# sent to a loopback port, and writes its token to a job file in the user's home) are off; nianbao needs neither
+# (tests/crawler/test_crawl_network.py checks the crawl's process tree listens on nothing).
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = _CONFIG.log_level
 # A crawl of one site must end: a ceiling on depth guards against calendar traps. Discovery bounds each step
 # itself (sections 3 levels, sub-columns 3 levels, list pages per column: registry max_list_pages, default 200);
@@ -98,11 +109,23 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 # Debian's chromium (scripts/install-system-deps); `playwright install` is never needed. The proxy is set per
 # browser context from the request's proxy (spiders/annual_reports.py), so --proxy and http_proxy apply too.
+# The browser talks to the site and to nothing else (tests/crawler/test_crawl_network.py): its own services are
+# off — background networking, component updates, sync, default apps, translate, domain reliability, extensions,
+# crash reports, metrics uploads, hyperlink-auditing pings. Two Google services of Chromium 156 have no off switch
+# (the on-demand download of the optimization-guide model manifest; GAIA's ListAccounts at every start): their
+# endpoints point at port 9 on loopback, which Chromium reaches without any proxy and where nothing listens.
+# No --disable-features here: Playwright passes its own list (OptimizationHints, NetworkTimeServiceQuerying, …)
+# and a second one would replace it. Playwright drives Chromium over a pipe (--remote-debugging-pipe), no port.
+_NOWHERE = "http://127.0.0.1:9/"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "executable_path": _CONFIG.chromium,
     "headless": True,
-    "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--no-first-run"],
+    "args": ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-translate",
+             "--disable-domain-reliability", "--disable-extensions",
+             "--disable-component-extensions-with-background-pages", "--disable-breakpad", "--metrics-recording-only",
+             "--no-pings", f"--component-updater=url-source={_NOWHERE}", f"--gaia-url={_NOWHERE}",
+             f"--variations-server-url={_NOWHERE}"],
 }
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000

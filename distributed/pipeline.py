@@ -18,6 +18,7 @@ class WorkerDocumentPipeline(DocumentPipeline):
     """
 
     def close_spider(self) -> None:
+        super().close_spider()
         parsed = drain_parses(self.stage, self.sessions, self.parse_failed) if self.stage is not None else 0
         spider = self._spider()
         logger.info("parse stage drained site=%s crawl=%s parsed=%d", spider.site.id, spider.crawl_id, parsed)

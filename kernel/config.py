@@ -23,7 +23,9 @@ class Config:
     warc_dir: Path
     warc_max_size: int = 1_000_000_000
     operator: str = ""
-    parse_workers: int = 2
+    parse_workers: int = os.cpu_count() or 1  # one parse pool per process, shared by its crawls
+    parse_deferred: bool = False  # `crawl --no-wait`: parses left to `nianbao reparse --pending`
+    site_concurrency: int = 8  # `crawl --all`: sites crawled at once in one process
     parse_timeout: float = 120.0
     parse_memory_mb: int = 2048
     proxy: str = ""
@@ -38,7 +40,8 @@ class Config:
     redis_prefix: str = "nianbao:"
     worker_id: str = ""
     worker_stale_after: float = 300.0
-    # The site registry file (empty: spiders/sites.toml).
+    # The site registry file, the whole registry (empty: the shipped spiders/sites.toml with $NIANBAO_HOME/sites.toml
+    # on top; spiders/registry.py). `nianbao sites add` writes to it (empty: to $NIANBAO_HOME/sites.toml).
     registry: str = ""
     # Crawl politeness and limits (crawler/settings.py turns them into Scrapy's settings).
     robots: bool = True
@@ -62,7 +65,9 @@ class Config:
             warc_dir=warc_dir,
             warc_max_size=int(settings.get("NIANBAO_WARC_MAX_SIZE") or 1_000_000_000),
             operator=settings.get("NIANBAO_OPERATOR") or "",
-            parse_workers=int(settings.get("NIANBAO_PARSE_WORKERS") or 2),
+            parse_workers=int(settings.get("NIANBAO_PARSE_WORKERS") or os.cpu_count() or 1),
+            parse_deferred=_flag(settings.get("NIANBAO_PARSE_DEFERRED"), False),
+            site_concurrency=max(1, int(settings.get("NIANBAO_SITE_CONCURRENCY") or 8)),
             parse_timeout=float(settings.get("NIANBAO_PARSE_TIMEOUT") or 120),
             parse_memory_mb=int(_default(settings.get("NIANBAO_PARSE_MEMORY_MB"), 2048)),  # 0 means no limit
             proxy=settings.get("NIANBAO_PROXY") or "",
@@ -119,6 +124,8 @@ class Config:
             "NIANBAO_WARC_MAX_SIZE": self.warc_max_size,
             "NIANBAO_OPERATOR": self.operator,
             "NIANBAO_PARSE_WORKERS": self.parse_workers,
+            "NIANBAO_PARSE_DEFERRED": self.parse_deferred,
+            "NIANBAO_SITE_CONCURRENCY": self.site_concurrency,
             "NIANBAO_PARSE_TIMEOUT": self.parse_timeout,
             "NIANBAO_PARSE_MEMORY_MB": self.parse_memory_mb,
             "NIANBAO_PROXY": self.proxy,

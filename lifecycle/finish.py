@@ -4,7 +4,7 @@ Whoever ran the crawl says how it ended (a RunEnd: Scrapy's stats for a crawl in
 CrawlRecorder; the workers' summed totals for a distributed one, distributed/finalize.py); CrawlEnd does the rest,
 always in this order:
 
-1. drain the parse stage and store its outcomes (a crawl in one process: its own pool);
+1. drain the parse stage and store its outcomes (a crawl in one process: its own jobs on the process's pool);
 2. distributed: parse what was left unparsed (the documents of a worker lost before it drained);
 3. assemble the crawl's reports from its documents and their parses;
 4. close the crawl row with its status and counts — after 3, for 5 reads which reports this crawl offered;
@@ -13,7 +13,9 @@ always in this order:
 7. distributed: merge the archive index (many writers' files; a crawl in one process indexes each file as it closes).
 
 A re-parse (lifecycle/reparse.py) has the parse end of it only, and no row: `end_reparse` stores the outcomes and
-reassembles the site's reports.
+reassembles the site's reports. A crawl run with `--no-wait` (parses_deferred) skips 1, 3 and 5 — its documents
+stay unparsed, its row's reason says so — and `nianbao reparse --pending` does them later (end_reparse with the
+deferred crawl).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any, Protocol
 from archive.cdxj import merge_indexes
 from archive.dedup import Dedup
 from kernel.config import Config
-from lifecycle.parse_stage import ParseJobResult, ParseStage, at_originals, outcome_of, parse_payloads
+from lifecycle.parse_stage import ParseJobResult, ParseStage, at_originals, outcome_of, parse_payloads, shared_pool
 from parsing.report import PARSER_VERSION
 from storage.catalog import Catalog, Sessions, SiteRow
 from storage.crawls import finish_crawl
@@ -41,6 +43,8 @@ logger = logging.getLogger(__name__)
 # Scrapy's close reasons after which a crawl in one process has seen the whole site's template (a page cap stops
 # it late, not blind); any other end (shutdown, an error) says nothing about the template.
 WHOLE_RUN = ("finished", "closespider_pagecount")
+# The note a `crawl --no-wait` row's reason carries: its parses, reports and withdrawals are a re-parse's to do.
+PARSES_DEFERRED = "parses deferred to `nianbao reparse --pending`"
 
 
 @dataclass(frozen=True)
@@ -108,18 +112,21 @@ def crawl_status(close_reason: str, responses: int, first_error: str) -> tuple[s
     return "finished", close_reason
 
 
+def store_result(sessions: Sessions, result: ParseJobResult, on_failed: Callable[[ParseJobResult], None] | None = None,
+                 parser_version: str = PARSER_VERSION) -> None:
+    """Store one parse job's outcome (a failed one is logged and handed to `on_failed` first)."""
+    if not result.ok:
+        logger.warning("parse failed url=%s reason=%s", result.job.url, result.reason)
+        if on_failed is not None:
+            on_failed(result)
+    store_outcome(sessions, outcome_of(result, parser_version), datetime.now(UTC))
+
+
 def drain_parses(stage: ParseStage, sessions: Sessions, on_failed: Callable[[ParseJobResult], None] | None = None,
                  parser_version: str = PARSER_VERSION) -> int:
-    """Wait for the stage's parse jobs, store each outcome, stop its workers; return how many were stored."""
-    def store(result: ParseJobResult) -> None:
-        if not result.ok:
-            logger.warning("parse failed url=%s reason=%s", result.job.url, result.reason)
-            if on_failed is not None:
-                on_failed(result)
-        store_outcome(sessions, outcome_of(result, parser_version), datetime.now(UTC))
-
+    """Wait for the stage's parse jobs, store each outcome, close the stage; return how many were stored."""
     try:
-        return stage.drain(store)
+        return stage.drain(lambda result: store_result(sessions, result, on_failed, parser_version))
     finally:
         stage.close()
 
@@ -134,10 +141,20 @@ def store_outcomes(sessions: Sessions, outcomes: Iterable[Outcome], now: datetim
 
 
 def end_reparse(sessions: Sessions, site: SiteRow, parser_version: str, outcomes: Iterable[Outcome],
-                now: datetime) -> tuple[int, list[int]]:
-    """The end of a re-parse: store the outcomes, then rebuild the site's reports; (parsed, new version ids)."""
+                now: datetime, deferred_crawl: int | None = None) -> tuple[int, list[int]]:
+    """The end of a re-parse: store the outcomes, then rebuild the site's reports; (parsed, new version ids).
+
+    `deferred_crawl`: the site's last crawl ran with `--no-wait` — its reports are assembled as its own end would
+    have (offered by it), and a finished one withdraws what it no longer offers.
+    """
     parsed = store_outcomes(sessions, outcomes, now)
-    return parsed, reassemble_reports(sessions, site, parser_version, now)
+    if deferred_crawl is None:
+        return parsed, reassemble_reports(sessions, site, parser_version, now)
+    versions = assemble_reports(sessions, site, deferred_crawl, parser_version, now)
+    withdrawn = record_withdrawals(sessions, site.id, deferred_crawl, now)
+    logger.info("deferred crawl end site=%s crawl=%s report_versions=%d withdrawn=%s", site.id, deferred_crawl,
+                len(versions), withdrawn)
+    return parsed, versions
 
 
 class CrawlEnd:
@@ -146,7 +163,9 @@ class CrawlEnd:
     and reports assembled, under `parser_version` (the parser's own, but for tests)."""
 
     def __init__(self, config: Config, catalog: Catalog, site: SiteRow, crawl_id: int, *,
-                 distributed: bool = False, parser_version: str = PARSER_VERSION) -> None:
+                 distributed: bool = False, parser_version: str = PARSER_VERSION, parses_deferred: bool = False,
+                 ) -> None:
+        self.parses_deferred = parses_deferred  # `crawl --no-wait`: parses, reports, withdrawals left to a re-parse
         self.config = config
         self.catalog = catalog
         self.site = site
@@ -160,12 +179,15 @@ class CrawlEnd:
         parsed = drain_parses(stage, sessions, on_failed, self.parser_version) if stage is not None else 0
         if self.distributed:
             parsed += self.parse_left_over()
-        versions = assemble_reports(sessions, self.site, self.crawl_id, self.parser_version, datetime.now(UTC))
+        versions = [] if self.parses_deferred else assemble_reports(sessions, self.site, self.crawl_id,
+                                                                    self.parser_version, datetime.now(UTC))
         logger.info("parse stage done site=%s parsed=%d report_versions=%d", self.site.id, parsed, len(versions))
         ending = run.ending()
         status, reason = crawl_status(ending.close_reason, ending.responses, ending.first_error)
+        if self.parses_deferred:
+            reason = f"{reason}; {PARSES_DEFERRED}"
         finish_crawl(sessions, self.crawl_id, datetime.now(UTC), status, reason, ending.counts)
-        withdrawn = self.record_withdrawals()
+        withdrawn = [] if self.parses_deferred else self.record_withdrawals()
         logger.info("crawl closed site=%s crawl=%s status=%s %s", self.site.id, self.crawl_id, status,
                     " ".join(f"{k}={v}" for k, v in ending.counts.items()))
         drift = self.records_drift(ending, status)
@@ -183,7 +205,8 @@ class CrawlEnd:
             return 0
         logger.warning("distributed crawl parses what a lost worker left crawl=%s payloads=%d", self.crawl_id,
                        len(todo))
-        return store_outcomes(sessions, parse_payloads(self.config, todo, self.parser_version), datetime.now(UTC))
+        outcomes = parse_payloads(self.config, todo, self.parser_version, shared_pool(self.config))
+        return store_outcomes(sessions, outcomes, datetime.now(UTC))
 
     def record_withdrawals(self) -> list[int]:
         """After the row is closed: a finished crawl that no longer offers a report withdraws it."""
