@@ -40,8 +40,15 @@ typecheck: $(VENV)/.installed
 test: system-deps services $(VENV)/.installed $(PYWB_VENV)/.installed lint typecheck
 	$(VENV)/bin/pytest; rc=$$?; echo $$rc > .pytest-exit; exit $$rc
 
-# Speed and memory, measured (not asserted): crawl of the whole sample web, re-crawl, kill + resume; every parse.
+# Speed and memory, measured (not asserted), see BENCHMARKS.md: nianbao against bare Scrapy and wget on a generated
+# web (BENCH_SITES sites, BENCH_ROUNDS rounds, BENCH_LATENCY_MS per response; results in bench/results/); then the
+# crawl of the whole sample web, re-crawl, kill + resume; every parse.
+BENCH_SITES      ?= 50
+BENCH_ROUNDS     ?= 3
+BENCH_LATENCY_MS ?= 0
 bench: system-deps $(VENV)/.installed
+	$(VENV)/bin/python -m bench.throughput --sites $(BENCH_SITES) --rounds $(BENCH_ROUNDS) \
+		--latency-ms $(BENCH_LATENCY_MS)
 	$(VENV)/bin/python -m bench.crawl
 	$(VENV)/bin/python -m bench.parse
 
