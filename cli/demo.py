@@ -13,18 +13,22 @@ def register(sub: Any) -> None:
     p.add_argument("--no-serve", action="store_true", help="stop after the crawl summary (scripts, tests)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("-v", "--verbose", action="store_true", help="on a terminal, show Scrapy's whole log too")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from cli.crawl import print_log_path, terminal_run
     from cli.run import run_crawl
     from cli.summary import print_crawl_summary
     from sampleweb.server import SampleWebServer
 
     with SampleWebServer() as web:
         print(f"sample web listening on {web.proxy_url}; crawling site={args.site} through it", flush=True)
-        result = run_crawl(args.site, proxy=web.proxy_url)
+        with terminal_run(args.verbose) as (progress, log):
+            result = run_crawl(args.site, proxy=web.proxy_url, on_tick=progress if log else None, log=log)
         print_crawl_summary(result)
+        print_log_path(log)
         if result.status != "finished":
             return 1
         if not args.no_serve:

@@ -4,9 +4,13 @@ ended. The process's parse pool (lifecycle/parse_stage.py) is closed here, once 
 from __future__ import annotations
 
 import logging
+import sys
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from logging.handlers import MemoryHandler
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
@@ -45,14 +49,80 @@ def _settings(proxy: str, no_wait: bool = False) -> Settings:
 
 
 def run_crawl(site_ref: str, proxy: str = "", resume: bool = False,
-              on_tick: Callable[[list[SiteProgress]], None] | None = None, no_wait: bool = False) -> CrawlResult:
+              on_tick: Callable[[list[SiteProgress]], None] | None = None, no_wait: bool = False,
+              log: RunLog | None = None) -> CrawlResult:
     """Crawl `site_ref` (registry id or home URL) to the end; blocks. One crawl per process.
 
     `resume`: go on with the site's interrupted last run (archive/resume.py) if there is one. `no_wait`: leave
-    the parses to `nianbao reparse --pending`.
+    the parses to `nianbao reparse --pending`. `log`: where the log goes instead of stderr (a terminal's run).
     """
-    (result,) = run_crawls([site_ref], proxy, on_tick=on_tick, resume=resume, no_wait=no_wait)
+    (result,) = run_crawls([site_ref], proxy, on_tick=on_tick, resume=resume, no_wait=no_wait, log=log)
     return result
+
+
+class RunLog:
+    """A terminal run's logging, set up in place of Scrapy's stderr handler: the full log (Scrapy's and ours, at
+    NIANBAO_LOG_LEVEL) goes to a file in NIANBAO_HOME/logs/ — `<crawl id>.log` for one site, `run-<UTC time>.log`
+    for several (the crawl ids are in their `crawl started site=… crawl=…` lines) — and `console` gets the records
+    from WARNING up (every record at NIANBAO_LOG_LEVEL in Scrapy's format when `verbose`). Records logged before the
+    file is named (the crawl id comes with the claim) are held and written to it first."""
+
+    def __init__(self, console: logging.Handler, verbose: bool = False) -> None:
+        self.console = console
+        self.verbose = verbose
+        self.path: Path | None = None
+        self.logs_dir = Path(".")
+        self._held = MemoryHandler(capacity=sys.maxsize, flushLevel=logging.CRITICAL + 1)
+        self._file: logging.Handler | None = None
+        self._formatter = logging.Formatter()
+
+    def install(self, settings: Settings, logs_dir: Path) -> None:
+        """Route the root logger here; Scrapy installs no handler of its own (LOG_INSTALL_ROOT_HANDLER)."""
+        settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+        self.logs_dir = logs_dir
+        self._formatter = logging.Formatter(settings.get("LOG_FORMAT"), settings.get("LOG_DATEFORMAT"))
+        level = logging.getLevelName(str(settings.get("LOG_LEVEL")).upper())
+        self._held.setLevel(level)
+        self.console.setLevel(level if self.verbose else logging.WARNING)
+        self.console.setFormatter(self._formatter if self.verbose else _OneLine())
+        logging.root.setLevel(logging.NOTSET)
+        logging.root.addHandler(self._held)
+        logging.root.addHandler(self.console)
+
+    def open(self, name: str) -> None:
+        """Name the log file `<name>.log` and write the held records to it."""
+        if self._file is not None:
+            return
+        self.logs_dir.mkdir(parents=True, exist_ok=True)
+        self.path = self.logs_dir / f"{name}.log"
+        self._file = logging.FileHandler(self.path, encoding="utf-8")
+        self._file.setLevel(self._held.level)
+        self._file.setFormatter(self._formatter)
+        self._held.setTarget(self._file)
+        self._held.flush()
+        logging.root.removeHandler(self._held)
+        logging.root.addHandler(self._file)
+
+    def close(self) -> None:
+        """Write out and detach: what is logged afterwards is not this run's."""
+        self.open(_run_name())
+        for handler in (self._held, self._file, self.console):
+            if handler is not None:
+                logging.root.removeHandler(handler)
+        if self._file is not None:
+            self._file.close()
+
+
+def _run_name() -> str:
+    return time.strftime("run-%Y%m%dT%H%M%SZ", time.gmtime())
+
+
+class _OneLine(logging.Formatter):
+    """`LEVEL [logger] message` on one line: the message's first line, no traceback (that is in the log file)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        lines = [line for line in record.getMessage().splitlines() if line.strip()] or [""]
+        return f"{record.levelname} [{record.name}] {lines[0]}"
 
 
 @dataclass(frozen=True)
@@ -92,6 +162,7 @@ class _SiteQueue:
         self.waiting = deque(sites)
         self.crawlers: dict[str, Crawler | None] = {site.id: None for site, _ref in sites}
         self.skipped: dict[str, CrawlResult] = {}
+        self.crawl_ids: dict[str, int] = {}
 
     def start(self) -> None:
         """Start the first sites, up to the concurrency."""
@@ -111,6 +182,7 @@ class _SiteQueue:
                 continue
             crawler = self.process.create_crawler(AnnualReports)
             self.crawlers[site.id] = crawler
+            self.crawl_ids[site.id] = claim.crawl_id
             ended = self.process.crawl(crawler, site=ref, crawl_id=claim.crawl_id, resume=claim.resumed)
             ended.addBoth(self._next_after, crawler)
             return
@@ -137,20 +209,25 @@ class _SiteQueue:
 
 def run_crawls(site_refs: Sequence[str], proxy: str = "",
                on_tick: Callable[[list[SiteProgress]], None] | None = None, interval: float = 2.0,
-               resume: bool = False, no_wait: bool = False) -> list[CrawlResult]:
+               resume: bool = False, no_wait: bool = False, log: RunLog | None = None) -> list[CrawlResult]:
     """Crawl several sites in one process (one spider per site, at most NIANBAO_SITE_CONCURRENCY side by side in
     one CrawlerProcess, all parsing on the process's one parse pool); blocks.
 
     `on_tick` gets every site's counters (waiting sites too) each `interval` seconds and once more at the end. A
     site with a live run elsewhere is skipped; `resume` goes on with interrupted runs; `no_wait` leaves the parses
-    (and so the reports) to `nianbao reparse --pending`.
+    (and so the reports) to `nianbao reparse --pending`. `log` (RunLog) takes the log instead of stderr; the caller
+    closes it.
     """
     sites = [resolve_site(ref) for ref in site_refs]
     settings = _settings(proxy, no_wait)
     config = Config.from_settings(settings)
+    if log is not None:
+        log.install(settings, config.home / "logs")
     process = CrawlerProcess(settings)
     queue = _SiteQueue(process, config, list(zip(sites, site_refs, strict=True)), resume)
     queue.start()
+    if log is not None:
+        log.open(str(queue.crawl_ids[sites[0].id]) if len(sites) == 1 and queue.crawl_ids else _run_name())
     if not any(queue.crawlers.values()):
         return [queue.skipped[site.id] for site in sites]
 

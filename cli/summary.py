@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Sequence
+from types import TracebackType
 from typing import Any, TextIO
+
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
 
 from cli.run import CrawlResult, SiteProgress
 from storage.browse import crawl_captures
@@ -43,7 +50,7 @@ def print_crawl_summary(result: CrawlResult) -> None:
         print(f"crawl of {result.site.id} skipped: {result.note}")
         return
     if run is None:
-        print(f"crawl of {result.site.id} did not start; see the log above")
+        print(f"crawl of {result.site.id} did not start; see the log")
         return
     print(f"crawl {run.id} of {result.site.name} ({result.site.home_url}): status={run.status} "
           f"pages={run.pages} attachments={run.attachments} bytes={run.bytes} errors={run.errors}")
@@ -58,31 +65,64 @@ def print_crawl_summary(result: CrawlResult) -> None:
 
 
 class ProgressDisplay:
-    """Live counters per site: a table redrawn in place on a terminal, `progress key=value` lines otherwise
-    (one per site whose counters changed since the last tick)."""
+    """Live counters per site: on a terminal a rich table redrawn in place, with the log records of `log_handler`
+    printed above it; otherwise `progress key=value` lines (one per site whose counters changed since the last tick).
+    Use it as a context manager around the run: the terminal's display starts and stops with it."""
 
     HEADERS = ["site", "state", "fetched", "pages", "attachments", "bytes", "errors"]
 
     def __init__(self, stream: TextIO, tty: bool) -> None:
         self.stream = stream
         self.tty = tty
-        self.drawn = 0
         self.last: dict[str, SiteProgress] = {}
+        self.console = Console(file=stream, highlight=False) if tty else None
+        self.live = Live(console=self.console, auto_refresh=False) if self.console is not None else None
+
+    def __enter__(self) -> ProgressDisplay:
+        if self.live is not None:
+            self.live.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self.live is not None:
+            self.live.stop()
 
     def __call__(self, sites: list[SiteProgress]) -> None:
-        if self.tty:
-            text = table(self.HEADERS, [(p.site, p.state, p.fetched, p.pages, p.attachments, p.bytes, p.errors)
-                                        for p in sites])
-            up = f"\x1b[{self.drawn}F\x1b[J" if self.drawn else ""
-            self.stream.write(up + text + "\n")
-            self.drawn = text.count("\n") + 1
-        else:
-            for p in sites:
-                if self.last.get(p.site) != p:
-                    self.stream.write(f"progress site={p.site} state={p.state} fetched={p.fetched} pages={p.pages} "
-                                      f"attachments={p.attachments} bytes={p.bytes} errors={p.errors}\n")
-                    self.last[p.site] = p
+        if self.live is not None:
+            self.live.update(self._table(sites), refresh=True)
+            return
+        for p in sites:
+            if self.last.get(p.site) != p:
+                self.stream.write(f"progress site={p.site} state={p.state} fetched={p.fetched} pages={p.pages} "
+                                  f"attachments={p.attachments} bytes={p.bytes} errors={p.errors}\n")
+                self.last[p.site] = p
         self.stream.flush()
+
+    def _table(self, sites: list[SiteProgress]) -> Table:
+        grid = Table(*self.HEADERS, title="crawl progress", title_justify="left")
+        for column in grid.columns[2:]:
+            column.justify = "right"
+        for p in sites:
+            grid.add_row(p.site, p.state, *(str(n) for n in (p.fetched, p.pages, p.attachments, p.bytes, p.errors)))
+        return grid
+
+    def log_handler(self) -> logging.Handler:
+        """A handler printing each record above the display (on a terminal; to the stream otherwise)."""
+        return _ConsoleHandler(self.console or Console(file=self.stream, highlight=False))
+
+
+class _ConsoleHandler(logging.Handler):
+    def __init__(self, console: Console) -> None:
+        super().__init__()
+        self.console = console
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.console.print(Text(self.format(record)), soft_wrap=True)
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 — logging's own convention: report on stderr, never raise into the caller
+            self.handleError(record)
 
 
 def print_sites_summary(results: Sequence[CrawlResult], key_value: bool) -> None:

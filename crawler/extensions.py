@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
-from twisted.internet.defer import Deferred
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import LoopingCall
 
 from crawler.pipelines import DocumentPipeline
@@ -59,16 +59,18 @@ class CrawlRecorder:
         logger.info("crawl %s site=%s crawl=%s home=%s", "resumed" if spider.resumed else "started", site.id,
                     spider.crawl_id, site.home_url)
 
-    def spider_closed(self, spider: Spider, reason: str) -> Deferred[None] | None:
+    async def spider_closed(self, spider: Spider, reason: str) -> None:
         """End the crawl; while its own parses are still running, poll them (the reactor, and the other crawls of
         the process, go on; stats `nianbao/parsing` counts them for the progress display), then end it."""
-        stats = self.crawler.stats
-        assert stats is not None
         pipeline = self.parse_pipeline()
-        if pipeline is None or pipeline.stage is None or not pipeline.stage.pending:
-            self.end(spider, reason)
-            return None
-        stage = pipeline.stage
+        if pipeline is not None and pipeline.stage is not None and pipeline.stage.pending:
+            await self.parses_done(pipeline, spider)
+        self.end(spider, reason)
+
+    async def parses_done(self, pipeline: DocumentPipeline, spider: Spider) -> None:
+        """Store the crawl's parse outcomes as they come, until none is pending."""
+        stats, stage = self.crawler.stats, pipeline.stage
+        assert stats is not None and stage is not None
         logger.info("crawl waits for its parses crawl=%s pending=%d", getattr(spider, "crawl_id", None), stage.pending)
 
         def poll() -> None:
@@ -78,8 +80,7 @@ class CrawlRecorder:
                 polling.stop()
 
         polling = LoopingCall(poll)
-        waiting: Deferred[None] = polling.start(self.PARSE_POLL_SECONDS).addCallback(lambda _: self.end(spider, reason))
-        return waiting
+        await maybe_deferred_to_future(polling.start(self.PARSE_POLL_SECONDS))
 
     def end(self, spider: Spider, reason: str) -> None:
         """The crawl's end (lifecycle/finish.py), its parse stage drained."""

@@ -6,6 +6,7 @@ read which reports the crawl offered, and would withdraw (then, at assembly, res
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -171,11 +172,11 @@ def test_a_standalone_crawl_ends_in_order_whatever_order_its_components_close(
     pipeline.process_item(DocumentItem(url=A.full_url, kind="page", capture_id=cap))
     assert pipeline.stage is not None and not pipeline.stage.pending  # parsed before: no job
     if recorder_first:
-        recorder.spider_closed(spider, "finished")
+        asyncio.run(recorder.spider_closed(spider, "finished"))  # nothing pending: it awaits nothing
         pipeline.close_spider()
     else:
         pipeline.close_spider()
-        recorder.spider_closed(spider, "finished")
+        asyncio.run(recorder.spider_closed(spider, "finished"))
     crawl = get_crawl(catalog.sessions, second)
     assert crawl is not None and (crawl.status, crawl.pages) == ("finished", 1)
     assert crawler.stats.get_value("nianbao/reports") == 1
