@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import fcntl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -57,12 +57,7 @@ def upgrade(url: str, revision: str = "head") -> None:
     Processes that open the same catalogue at once (a scheduler's crawls, distributed workers) migrate one
     after the other: the others then find it at `revision` and do nothing.
     """
-    _current.discard(url)
-    cfg = alembic_config(url)
-    with _sqlite_file_lock(url), engine_for(url).begin() as conn:
-        _postgresql_lock(conn)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    _migrate(url, command.upgrade, revision)
     if revision == "head":
         _current.add(url)
 
@@ -139,12 +134,17 @@ def _has_tables(url: str) -> bool:
 
 def downgrade(url: str, revision: str) -> None:
     """Take the database at `url` back to `revision` (`-1`: one step), under the same locks as `upgrade`."""
+    _migrate(url, command.downgrade, revision)
+
+
+def _migrate(url: str, step: Callable[[AlembicConfig, str], None], revision: str) -> None:
+    """Run an Alembic upgrade or downgrade to `revision`, one process at a time (file lock / advisory lock)."""
     _current.discard(url)
     cfg = alembic_config(url)
     with _sqlite_file_lock(url), engine_for(url).begin() as conn:
         _postgresql_lock(conn)
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, revision)
+        step(cfg, revision)
 
 
 def revisions() -> list[tuple[str, str]]:

@@ -39,7 +39,7 @@ def latest_reports(sessions: sessionmaker[Session], *, site: str | None = None, 
         query = query.where(Report.unit_name.contains(unit))
     with sessions() as s:
         rows = s.execute(query).all()
-        statuses = _statuses(s, [r.id for r, _, _ in rows], cutoff)
+        statuses = statuses_as_of(s, [r.id for r, _, _ in rows], cutoff)
     return [_public_object(r, v, c, *statuses.get(r.id, (rk.STATUS_CURRENT, None))) for r, v, c in rows]
 
 
@@ -49,12 +49,6 @@ def as_of_cutoff(as_of: date | datetime | None) -> datetime | None:
     if as_of is None or isinstance(as_of, datetime):
         return as_utc(as_of).astimezone(UTC) if as_of else None
     return datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC)
-
-
-def statuses_as_of(s: Session, report_ids: list[int],
-                   cutoff: datetime | None) -> dict[int, tuple[str, datetime | None]]:
-    """Per report: (status, withdrawn_at) from its last withdrawn/restored event before `cutoff` (absent: current)."""
-    return _statuses(s, report_ids, cutoff)
 
 
 def _current_versions(cutoff: datetime | None) -> Any:
@@ -70,8 +64,9 @@ def _current_versions(cutoff: datetime | None) -> Any:
             .order_by(Report.site_id, Report.report_year, Report.unit_name))
 
 
-def _statuses(s: Session, report_ids: list[int], cutoff: datetime | None) -> dict[int, tuple[str, datetime | None]]:
-    """Per report: (status, withdrawn_at) from its last withdrawn/restored event before `cutoff`."""
+def statuses_as_of(s: Session, report_ids: list[int],
+                   cutoff: datetime | None) -> dict[int, tuple[str, datetime | None]]:
+    """Per report: (status, withdrawn_at) from its last withdrawn/restored event before `cutoff` (absent: current)."""
     query = (select(ReportEvent).where(ReportEvent.report_id.in_(report_ids),
                                        ReportEvent.kind.in_([rk.EVENT_WITHDRAWN, rk.EVENT_RESTORED]))
              .order_by(ReportEvent.occurred_at, ReportEvent.id))
