@@ -1,16 +1,23 @@
 """CDXJ indexes: one sorted ``<file>.warc.gz.cdxj`` beside each finished WARC file, made with cdxj-indexer.
 
-The index is the replay index, so it leaves out server-not-modified revisits (a 304 answer to a
-conditional re-fetch): pywb replays a 3xx revisit with its own head and no payload, so indexing them
-would make the newest capture of every unchanged page replay as an empty 304. Those records stay in the
-WARC files and the catalogue; replay resolves to the 200 capture they revalidated.
+The index is the replay index. A server-not-modified revisit (a 304 answering a conditional re-fetch) is written
+without an HTTP head (archive/records.py), so replay resolves it to the capture it confirms; cdxj-indexer gives
+such a line no status, and it gets the status of what it confirms — 200, the only status a re-crawl revalidates
+(archive/recorder.py) — while its mime stays ``warc/revisit``, which is what makes pywb look the original up (by
+WARC-Refers-To-Target-URI/-Date and digest) and what wabac.js (ReplayWeb.page) replaces with the original's. So a
+page confirmed unchanged by five later crawls has six captures in the index, each replaying the same content.
+
+Revisits written before that kept the 304's head, and pywb and wabac.js replay them as an empty 304: their lines
+are left out (the records stay in the WARC files and the catalogue).
 """
 
 from __future__ import annotations
 
 import io
+import json
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from cdxj_indexer.main import CDXJIndexer
@@ -26,6 +33,9 @@ CDXJ_SUFFIX = ".cdxj"
 MERGED_INDEX = Path("merged") / "index.cdxj"
 # Named explicitly: py-wacz appends "warcinfo" to cdxj-indexer's class-level defaults when it is imported.
 INDEXED_RECORDS = "response,revisit,resource"
+REVISIT_MIME = "warc/revisit"
+# The status a server-not-modified revisit replays with: re-crawls revalidate only 200 captures.
+CONFIRMED_STATUS = "200"
 
 
 def index_path(warc: Path) -> Path:
@@ -34,18 +44,35 @@ def index_path(warc: Path) -> Path:
 
 
 def cdxj_lines(warc: Path) -> list[str]:
-    """The sorted CDXJ lines (without newline) of one WARC file: response/revisit/resource, 304 revisits left out."""
+    """The sorted CDXJ lines (without newline) of one WARC file: response/revisit/resource records, head-less
+    revisits with status 200, revisits with a 304 head left out (module docstring)."""
     out = io.StringIO()
     try:
         with open(warc, "rb") as file:
             CDXJIndexer(output=None, inputs=[], records=INDEXED_RECORDS).process_one(file, out, str(warc))
     except (OSError, ValueError, EOFError) as exc:
         raise ArchiveError(f"cannot index file={warc}: {exc}") from exc
-    return sorted({line for line in out.getvalue().splitlines() if not _is_not_modified(line)})
+    lines = (_replay_line(line) for line in out.getvalue().splitlines())
+    return sorted({line for line in lines if line is not None})
 
 
-def _is_not_modified(line: str) -> bool:
-    return '"mime": "warc/revisit", "status": "304"' in line
+def _replay_line(line: str) -> str | None:
+    """``line`` as replay needs it: None for a revisit with a 304 head, a status for a head-less revisit."""
+    key, timestamp, fields_text = line.split(" ", 2)
+    fields = json.loads(fields_text)
+    if fields.get("mime") != REVISIT_MIME:
+        return line
+    if fields.get("status") == "304":
+        return None
+    if "status" in fields:
+        return line
+    # cdxj-indexer's field order (url, mime, status, digest, ...), the status added after the mime.
+    ordered: dict[str, str] = {}
+    for name, value in fields.items():
+        ordered[name] = value
+        if name == "mime":
+            ordered["status"] = CONFIRMED_STATUS
+    return f"{key} {timestamp} {json.dumps(ordered)}"
 
 
 def write_index(warc: Path) -> Path:
@@ -102,3 +129,31 @@ def merge_indexes(directory: Path) -> Path:
     _write_lines(target, sorted(lines))
     logger.info("event=cdxj_merged file=%s lines=%d", target, len(lines))
     return target
+
+
+@dataclass(frozen=True)
+class IndexedCapture:
+    """One capture of a URL as replay sees it: a line of the CDXJ index."""
+
+    timestamp: str
+    status: str
+    mime: str
+    filename: str
+    offset: int
+
+
+def captures_of(directory: Path, url: str) -> list[IndexedCapture]:
+    """Every capture of ``url`` in the indexes of ``directory``'s finished WARC files (written when missing),
+    oldest first: the timeline pywb's calendar and timemap show."""
+    found = []
+    for warc in finished_warcs(directory):
+        cdxj = index_path(warc)
+        if not cdxj.exists():
+            write_index(warc)
+        for line in cdxj.read_text(encoding="utf-8").splitlines():
+            _, timestamp, fields_text = line.split(" ", 2)
+            fields = json.loads(fields_text)
+            if fields.get("url") == url:
+                found.append(IndexedCapture(timestamp, fields.get("status", "-"), fields.get("mime", "-"),
+                                            fields["filename"], int(fields["offset"])))
+    return sorted(found, key=lambda c: (c.timestamp, c.filename, c.offset))

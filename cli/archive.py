@@ -1,4 +1,5 @@
-"""`nianbao archive index|verify|pywb|export-wacz`: keep the WARC archive indexed, checked, replayable, exportable."""
+"""`nianbao archive index|verify|captures|pywb|export-wacz`: keep the WARC archive indexed, checked, replayable,
+exportable."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 from typing import Any
+
+from cli import archive_wacz
 
 
 def register(sub: Any) -> None:
@@ -22,12 +25,11 @@ def register(sub: Any) -> None:
     pywb = commands.add_parser("pywb", help="write a pywb config.yaml whose collection replays the archive")
     pywb.add_argument("--dir", type=Path, help="where config.yaml goes (default: $NIANBAO_HOME/pywb)")
     pywb.set_defaults(run=run_pywb)
-    wacz = commands.add_parser("export-wacz", help="write a WACZ of the archive, a site or a crawl")
-    wacz.add_argument("--site", help="site id: only WARC files holding this site's captures")
-    wacz.add_argument("--crawl", type=int, help="crawl id: only WARC files holding this crawl's captures")
-    wacz.add_argument("-o", "--output", type=Path, help="default: $NIANBAO_HOME/<site|crawl|archive>.wacz")
-    wacz.set_defaults(run=run_export_wacz)
-
+    captures = commands.add_parser("captures", help="every capture of a URL in the replay index, oldest first "
+                                                    "(what pywb's calendar and ReplayWeb.page's timeline show)")
+    captures.add_argument("url")
+    captures.set_defaults(run=run_captures)
+    archive_wacz.register(commands)
 
 def run_index(args: argparse.Namespace) -> int:
     from archive.cdxj import index_directory, merge_indexes
@@ -58,6 +60,18 @@ def run_verify(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def run_captures(args: argparse.Namespace) -> int:
+    from archive.cdxj import captures_of
+    from kernel.config import Config
+
+    found = captures_of(Config.load().warc_dir, args.url)
+    for capture in found:
+        # A warc/revisit line replays as the capture it refers to (a 304 confirmation or an identical payload).
+        print(f"{capture.timestamp} {capture.status} {capture.mime} {capture.filename}@{capture.offset}")
+    print(f"{len(found)} capture(s) of {args.url}", file=sys.stderr)
+    return 0 if found else 1
+
+
 def run_pywb(args: argparse.Namespace) -> int:
     from archive.cdxj import index_directory
     from archive.pywb import COLLECTION, write_pywb_config
@@ -68,31 +82,4 @@ def run_pywb(args: argparse.Namespace) -> int:
     path = write_pywb_config(args.dir or config.home / "pywb", config.warc_dir)
     print(f"wrote {path}: collection {COLLECTION!r} over {config.warc_dir}")
     print(f"replay: cd {path.parent} && wayback --bind 127.0.0.1 -p 8080   (pywb from .venv-pywb)")
-    return 0
-
-
-def run_export_wacz(args: argparse.Namespace) -> int:
-    from archive.cdxj import finished_warcs
-    from archive.dedup import Dedup
-    from archive.wacz import Page, export_wacz
-    from kernel.config import Config
-    from kernel.errors import ArchiveError
-    from storage.catalog import Catalog
-    from storage.db import open_catalogue
-    from storage.reports import as_utc
-
-    config = Config.load()
-    catalog = Catalog(open_catalogue(config.database_url))
-    if args.site or args.crawl:
-        names = Dedup(catalog).warc_files(catalog.iter_captures(crawl_id=args.crawl, site_id=args.site))
-    else:
-        names = {path.name for path in finished_warcs(config.warc_dir)}
-    missing = sorted(n for n in names if not (config.warc_dir / n).exists())
-    if missing:
-        raise ArchiveError(f"WARC file(s) not finished or missing in {config.warc_dir}: {', '.join(missing)}")
-    pages = [Page(p.url, p.title, as_utc(p.captured_at)) for p in catalog.pages(crawl_id=args.crawl, site_id=args.site)]
-    label = f"crawl-{args.crawl}" if args.crawl else (args.site or "archive")
-    output = args.output or config.home / f"{label}.wacz"
-    export_wacz([config.warc_dir / n for n in sorted(names)], pages, output, title=f"nianbao {label}")
-    print(f"wrote {output}: {len(names)} WARC file(s), {len(pages)} page(s)")
     return 0
