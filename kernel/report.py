@@ -31,9 +31,11 @@ TABLE3: Final = "table3"
 TABLE4: Final = "table4"
 FEE_COLLECTED_YUAN: Final = "fee_collected_yuan"
 VALIDATION: Final = "validation"
+IDENTITY: Final = "identity"  # the evidence behind unit_name / report_year / published_at (IdentityRecord)
+FEE_RAW: Final = "fee_raw"  # the sentence fee_collected_yuan was read from
 RECORD_KEYS: Final = (UNIT_NAME, UNIT_LEVEL, REGION_CODE, REPORT_YEAR, FORMAT_VERSION, TEMPLATE_CITED, PUBLISHED_AT,
                       SOURCE_URL, SOURCE_KIND, ATTACHMENT_URLS, TITLE, SECTIONS, TABLE2, TABLE3, TABLE4,
-                      FEE_COLLECTED_YUAN, VALIDATION)
+                      FEE_COLLECTED_YUAN, VALIDATION, IDENTITY, FEE_RAW)
 TABLES: Final = (TABLE2, TABLE3, TABLE4)
 # What the crawl knows and a document does not: parsing.record.complete_record is the only place that sets these
 # keys after parsing (in this order when a parsed record lacks one).
@@ -132,6 +134,10 @@ class CellSource(TypedDict, total=False):
     page: int
     bbox: list[float]
     ocr: bool
+    ocr_engine: str  # the recogniser that read an OCR cell, and its confidence 0–1
+    ocr_confidence: float
+    ocr_uncertain: bool  # the recogniser was unsure: the CELL is uncertain
+    ocr_identity: list[str]  # failed 勾稽 rules naming this OCR cell (then the CELL is uncertain, value kept)
     line: int
     text: str
     derived: str
@@ -191,6 +197,30 @@ class ValidationEntry(TypedDict):
     message: str
 
 
+# --- identity evidence (parsing.identity) -----------------------------------------------------------------------
+# Where a piece of identity evidence was read: the document (title, cover memo, 落款 signature, preface, statistics
+# period), its page (metadata block and title, breadcrumb column) or the site's unit list.
+IdentitySourceKind = Literal["title", "memo", "signature", "preface", "statistics", "page_meta", "column",
+                             "registry", "unit_list"]
+IDENTITY_SOURCE_KINDS: Final[tuple[IdentitySourceKind, ...]] = get_args(IdentitySourceKind)
+
+
+class IdentitySource(TypedDict):
+    """One piece of evidence: ``field`` (unit_name, report_year, published_at) is ``value``, read from ``text``."""
+
+    field: str
+    value: str | int
+    source: str
+    text: str
+
+
+class IdentityRecord(TypedDict):
+    """The record's ``identity``: every piece of evidence, and whether two of them name different units or years."""
+
+    sources: list[IdentitySource]
+    disagree: bool
+
+
 # --- the record as a whole ------------------------------------------------------------------------------------
 class ReportRecord(TypedDict):
     """The §9 record as the parser writes it and parsing.record.complete_record completes it (RECORD_KEYS)."""
@@ -212,6 +242,8 @@ class ReportRecord(TypedDict):
     table4: dict[str, Any] | None
     fee_collected_yuan: int | float | None
     validation: list[ValidationEntry]
+    identity: IdentityRecord
+    fee_raw: str | None
 
 
 SECTION_FIELDS: Final = tuple(Section.__annotations__)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kernel.report import FORMAT_HYBRID, FORMAT_LEGACY, FORMAT_UNKNOWN, GOV2019, GOV2021
 from parsing import rules
+from parsing.identity_rules import META_LABEL_LINE
 from parsing.normalize import label_key
 
 
@@ -43,6 +45,8 @@ def find_title(lines: list[str]) -> TitleMatch | None:
 def match_title(window: list[str]) -> tuple[str, int] | None:
     """(unit, year) when the joined lines are a report title, else None."""
     keys = [label_key(line) for line in window]
+    if META_LABEL_LINE.match(keys[0]):
+        return None  # a row of the page's metadata block (名称：…), read as page metadata instead
     if any(len(k) > rules.TITLE_MAX_CHARS for k in keys):
         return None
     joined = "".join(keys)
@@ -60,7 +64,7 @@ def match_title(window: list[str]) -> tuple[str, int] | None:
 
 
 def _looks_like_unit(key: str) -> bool:
-    if not key or len(key) > 30 or rules.NOT_A_UNIT.search(key):
+    if not key or len(key) > 30 or rules.NOT_A_UNIT.search(key) or ":" in key or META_LABEL_LINE.match(key):
         return False
     return unit_level(key) is not None or rules.BARE_PLACE.match(key) is not None
 
@@ -154,15 +158,20 @@ def format_version(squeezed: str) -> str:
     return FORMAT_HYBRID
 
 
-def fee_collected_yuan(section_text: str | None) -> float | None:
-    """信息处理费 collected, in yuan, from section 六 ("未收取信息处理费" → 0); None when not stated."""
+def fee_collected_yuan(section_text: str | None) -> tuple[int | float | None, str | None]:
+    """信息处理费 collected, in yuan, from section 六, and the sentence it was read from; (None, None) when not stated.
+
+    An amount ("收取信息处理费0元", "共计400元") is taken as printed; a statement that none was collected
+    ("未收取信息处理费", "未发生收费", "无收取任何费用") is 0.
+    """
     if not section_text:
-        return None
-    key = label_key(section_text)
-    m = rules.FEE_AMOUNT.search(key)
-    if m:
-        amount = float(m.group("amount")) * (10000 if m.group("unit") == "万元" else 1)
-        return int(amount) if amount.is_integer() else amount
-    if rules.FEE_NONE.search(key):
-        return 0
-    return None
+        return None, None
+    for sentence in re.split(r"(?<=[。；;！!\n])", section_text):
+        key = label_key(sentence)
+        m = rules.FEE_AMOUNT.search(key)
+        if m:
+            amount = float(m.group("amount")) * (10000 if m.group("unit") == "万元" else 1)
+            return (int(amount) if amount.is_integer() else amount), sentence.strip()
+        if rules.FEE_NONE.search(key):
+            return 0, sentence.strip()
+    return None, None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kernel import report as rk
+from parsing.identity import dated_by_document
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,15 @@ def complete_record(parsed: dict[str, Any], facts: CrawlFacts) -> dict[str, Any]
     """A copy of `parsed` (the authoritative rendition's record) with the crawl's keys set.
 
     The page URL and the attachments are always the crawl's; the region code and the date the document
-    states win over the crawl's. The parsed key order is kept; a key the record lacks is added at the end.
+    states win over the crawl's, except a date read from the document's 落款 or memo, which the page's
+    metadata date outranks. The parsed key order is kept; a key the record lacks is added at the end.
     """
     record = dict(parsed)
     record[rk.SOURCE_URL] = facts.page_url
     record[rk.ATTACHMENT_URLS] = list(facts.attachment_urls)
     record[rk.SOURCE_KIND] = rk.KIND_HTML_INLINE if facts.primary_is_page else facts.primary_source_kind
     record[rk.REGION_CODE] = record.get(rk.REGION_CODE) or facts.region_code
+    if dated_by_document(record) and facts.page_published_at:
+        record[rk.PUBLISHED_AT] = facts.page_published_at  # the page's metadata outranks a 落款 date
     record[rk.PUBLISHED_AT] = record.get(rk.PUBLISHED_AT) or facts.page_published_at
     return record

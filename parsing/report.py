@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from kernel import report as rk
-from parsing import header, rules
+from parsing import header
 from parsing.extract import detect_kind, extract
+from parsing.identity import KnownUnits, resolve_identity
 from parsing.normalize import label_key
+from parsing.ocr_identity import flag_failed_identities, flag_text_cells
 from parsing.sections import split_sections
 from parsing.tables import MappedTables, map_tables
 from parsing.types import Extraction
@@ -35,18 +38,23 @@ class ParseResult:
 
 
 def parse_document(data: bytes, *, media_type: str | None = None, url: str | None = None,
-                   filename: str | None = None, page_meta: dict[str, str] | None = None) -> ParseResult:
-    """Extract and parse one document. Raises kernel.errors.ParseError when the bytes cannot be read."""
+                   filename: str | None = None, page_meta: Mapping[str, str] | None = None,
+                   known_units: KnownUnits = ()) -> ParseResult:
+    """Extract and parse one document. Raises kernel.errors.ParseError when the bytes cannot be read.
+
+    ``page_meta`` is the metadata of the page that offered the document (parsing.identity_meta), ``known_units``
+    the full unit names its site shows: both are identity evidence (parsing.identity).
+    """
     name = filename or (url.rsplit("/", 1)[-1] if url else None)
     extraction = extract(data, media_type=media_type, filename=name)
     kind = SOURCE_KINDS.get(extraction.source_kind, extraction.source_kind)
     if kind == rk.KIND_DOC and name and name.lower().split("?")[0].endswith(".wps"):
         kind = rk.KIND_WPS
-    return parse_extraction(extraction, source_kind=kind, url=url, page_meta=page_meta)
+    return parse_extraction(extraction, source_kind=kind, url=url, page_meta=page_meta, known_units=known_units)
 
 
 def parse_extraction(extraction: Extraction, *, source_kind: str, url: str | None = None,
-                     page_meta: dict[str, str] | None = None) -> ParseResult:
+                     page_meta: Mapping[str, str] | None = None, known_units: KnownUnits = ()) -> ParseResult:
     """Map an Extraction to the §9 record (keys in kernel.report.RECORD_KEYS order).
 
     The keys only the crawl knows (kernel.report.CRAWL_KEYS) are left empty, or hold what the document says
@@ -59,9 +67,11 @@ def parse_extraction(extraction: Extraction, *, source_kind: str, url: str | Non
     squeezed = label_key(text)
     meta_titles = [meta[k] for k in ("title", "doc_title") if meta.get(k)]
 
-    title = header.find_title(lines) or _title_from_meta(meta_titles)
-    unit = _unit_name(title, meta, lines, text, warnings)
-    year = _report_year(title, squeezed, warnings)
+    inner_title = header.find_title(lines)
+    title = inner_title or _title_from_meta(meta_titles)
+    identity = resolve_identity(text, meta, inner_title, known_units)
+    warnings += identity.warnings
+    unit, year = identity.unit_name, identity.report_year
     sections = split_sections(text)
     decoy = header.find_decoy(lines, [*meta_titles, title.raw if title else ""])
     is_report = decoy is None and (title is not None or _looks_like_report(sections, year))
@@ -73,14 +83,15 @@ def parse_extraction(extraction: Extraction, *, source_kind: str, url: str | Non
     tables = map_tables(extraction)
     table3, table4 = tables.table3, tables.table4
     s6_other = sections.get(rk.S6_OTHER)
+    fee, fee_raw = header.fee_collected_yuan(s6_other["text"] if s6_other else None)
     record: dict[str, Any] = {
         rk.UNIT_NAME: unit,
-        rk.UNIT_LEVEL: header.unit_level(unit) or (rk.LEVEL_OTHER if unit else None),
-        rk.REGION_CODE: None,
+        rk.UNIT_LEVEL: identity.unit_level,
+        rk.REGION_CODE: identity.region_code,
         rk.REPORT_YEAR: year,
         rk.FORMAT_VERSION: _format_version(tables, squeezed),
         rk.TEMPLATE_CITED: header.template_cited(squeezed),
-        rk.PUBLISHED_AT: _published_at(meta),
+        rk.PUBLISHED_AT: identity.published_at,
         rk.SOURCE_URL: url,
         rk.SOURCE_KIND: source_kind,
         rk.ATTACHMENT_URLS: [],
@@ -89,11 +100,17 @@ def parse_extraction(extraction: Extraction, *, source_kind: str, url: str | Non
         rk.TABLE2: tables.table2,
         rk.TABLE3: table3,
         rk.TABLE4: table4,
-        rk.FEE_COLLECTED_YUAN: header.fee_collected_yuan(s6_other["text"] if s6_other else None),
+        rk.FEE_COLLECTED_YUAN: fee,
         rk.VALIDATION: (table3_rules(table3) if table3 else []) + (table4_rules(table4) if table4 else []),
+        rk.IDENTITY: identity.record(),
+        rk.FEE_RAW: fee_raw,
     }
     prose = "\n".join(s["text"] for k, s in sections.items() if k in PROSE_SECTIONS)
     record[rk.VALIDATION] += text_rules(prose, record)
+    if flag_failed_identities(record):
+        warnings.append("OCR cells of a failed 勾稽 identity marked uncertain (a misread or the report's misprint)")
+    if (extraction.source_kind == "image" or meta.get("ocr_pages")) and flag_text_cells(record):
+        warnings.append("table cells placed from OCR text columns (no ruling lines) marked uncertain")
     return ParseResult(record=record, text=text, is_report=is_report, source_kind=source_kind,
                        warnings=warnings)
 
@@ -118,46 +135,6 @@ def _title_from_meta(meta_titles: list[str]) -> header.TitleMatch | None:
         found = header.match_title([raw])
         if found:
             return header.TitleMatch(raw=raw, unit=found[0], year=found[1], line_index=-1)
-    return None
-
-
-def _unit_name(title: header.TitleMatch | None, meta: dict[str, str], lines: list[str], text: str,
-               warnings: list[str]) -> str | None:
-    """Inner title first, then the page's 发布机构, then the preface (本报告由…).
-
-    A title that names only the place takes the organ of that place which issued the document (page 发布机构,
-    or a cover memo's issuer above the title), else the place's people's government.
-    """
-    if title and title.unit:
-        unit = header.normalize_unit(title.unit)
-        place = label_key(title.unit)
-        if unit != place:
-            issuers = [meta.get("发布机构") or "", *lines[: max(title.line_index, 0)]]
-            issuer = header.place_organ(place, issuers)
-            if issuer:
-                warnings.append(f"unit_name: the title names {place}, the document is issued by {issuer}")
-                return issuer
-        return unit
-    for candidate, origin in ((meta.get("发布机构"), "page metadata 发布机构"), (header.body_unit(text), "preface")):
-        if candidate:
-            warnings.append(f"unit_name from {origin}")
-            return header.normalize_unit(candidate)
-    return None
-
-
-def _report_year(title: header.TitleMatch | None, squeezed: str, warnings: list[str]) -> int | None:
-    """The statistics-period year; the title's year when the period line is missing."""
-    stats = header.stats_year(squeezed)
-    if stats and title and title.year != stats:
-        warnings.append(f"title year {title.year} differs from statistics period year {stats}")
-    return stats or (title.year if title else None)
-
-
-def _published_at(meta: dict[str, str]) -> str | None:
-    for key in rules.PUBLISHED_KEYS:
-        value = header.iso_date(meta.get(key))
-        if value:
-            return value
     return None
 
 

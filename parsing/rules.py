@@ -87,20 +87,13 @@ T3_THREE_ROW_LABELS = ("逾期不补正", "逾期未按收费通知")
 LEGACY_LABELS = ("政府信息公开的收费及减免情况", "依申请公开政府信息情况", "一、概述")
 
 # Fees reported in section 六 (schema §1 fee_collected_yuan).
-FEE_NONE = re.compile(r"(?:未|没有|不|无)收取(?:任何)?(?:信息处理费|费用)")
+FEE_NONE = re.compile(r"(?:未|没有|不曾|不|无)(?:收取|发生|产生)(?:任何|过)?.{0,8}?(?:信息处理费|处理费|收费|费用)"
+                      r"|(?:信息处理费|处理费).{0,6}?(?:未收取|未发生|为零|为0|无)|未收取|未发生收费|无收费")
 FEE_AMOUNT = re.compile(r"(?:信息处理费|处理费|收费).{0,12}?(?P<amount>\d+(?:\.\d+)?)(?P<unit>万?元)")
 
-# Dates in page metadata and prose.
+# Dates in page metadata and prose (the metadata labels are in parsing.identity_rules).
 DATE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*[-年/.]\s*(?P<m>\d{1,2})\s*[-月/.]\s*(?P<d>\d{1,2})")
-PUBLISHED_KEYS = ("发布日期", "发布时间", "生成日期", "成文日期")
 
-# HTML page metadata block labels and <meta name=…> tags.
-_META_LABEL_NAMES = ("索引号", "发布机构", "生成日期", "发布日期", "发布时间", "成文日期", "发文字号", "文号")
-_NEXT_LABEL = "|".join(_META_LABEL_NAMES)
-PAGE_META_LABELS: dict[str, re.Pattern[str]] = {
-    name: re.compile(rf"{name}\s*[:：]\s*(\S+?)(?=\s|$|{_NEXT_LABEL}|[|｜])") for name in _META_LABEL_NAMES
-}
-PAGE_META_TAGS = {"ArticleTitle": "title", "PubDate": "发布日期", "ContentSource": "发布机构"}
 # Article containers of common Chinese government CMSs, most specific first.
 CONTENT_XPATHS: tuple[str, ...] = (
     "//*[@id='zoom']",
