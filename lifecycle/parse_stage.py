@@ -67,6 +67,8 @@ class ParseStage:
                  memory_limit_mb: int | None = DEFAULT_MEMORY_LIMIT_MB, runner: Runner = run_job, *,
                  pool: ParsePool | None = None) -> None:
         self.owns_pool = pool is None
+        # The crawl's site's known units (crawler/units.py keeps them current), given to every job submitted.
+        self.known_units: tuple[tuple[str, str | None], ...] = ()
         self.pool = pool if pool is not None else ParsePool(workers, timeout, memory_limit_mb, runner)
         self._done = threading.Condition()
         self._ready: list[ParseJobResult] = []
@@ -83,6 +85,8 @@ class ParseStage:
             return self._outstanding
 
     def submit(self, job: ParseJob) -> None:
+        if self.known_units and not job.known_units:
+            job = replace(job, known_units=self.known_units)
         with self._done:
             self._outstanding += 1
         self.pool.submit(job, self._deliver)

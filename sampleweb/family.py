@@ -40,10 +40,12 @@ class Column:
 
 
 def article_body(entry: Entry, inline_doc: Callable[[], str] | None, images: str = "/uploadfiles/") -> str:
-    """The body HTML of an article: the report inline, a 详见附件 lead, or the notice's paragraphs and pictures
-    (GIFs in the CMS's upload folder ``images``, not in the template's /images/)."""
+    """The body HTML of an article: the report inline or a 详见附件 lead (after the entry's own metadata block, if
+    any), or the notice's paragraphs and pictures (GIFs in the CMS's upload folder ``images``, not in the
+    template's /images/)."""
     if isinstance(entry, ReportEntry):
-        return inline_doc() if inline_doc else f"<p>现将《{escape(entry.page_title)}》予以公布，详见附件。</p>"
+        lead = f"<p>现将《{escape(entry.page_title)}》予以公布，详见附件。</p>"
+        return (entry.meta_html or "") + (inline_doc() if inline_doc else lead)
     pics = "".join(f'<p style="text-align:center"><img src="{images}{name}.gif" alt=""></p>' for name in entry.images)
     return "".join(f"<p>{escape(p)}</p>" for p in entry.paragraphs) + pics
 
@@ -71,6 +73,7 @@ def plan_column(entries: tuple[Entry, ...], path_of: PathOf, file_of: FileOf, ht
                     out.query_files[served] = planned
                 else:
                     out.planned.append(planned)
+            files.extend(Link(f"{entry.page_title}（附件{k + 2}）", href) for k, href in enumerate(entry.missing_files))
             inline = functools.partial(lambda d: report_html(d()), doc) if is_inline(entry.kind) else None
             out.reports.append(ExpectedReport(
                 unit_name=entry.unit, report_year=entry.year, page_url=url(path),

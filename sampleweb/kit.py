@@ -61,8 +61,9 @@ def derived(county: County, unit: str, year: int, date: str, kind: str, title: s
 
 
 def attachment_exts(kind: str) -> tuple[str, ...]:
-    """The attachment formats a report of ``kind`` offers, document of record first."""
-    return {"html_inline": (), "html+pdf": ("pdf",), "pdf+ofd": ("pdf", "ofd")}.get(kind, (kind,))
+    """The attachment formats a report of ``kind`` offers, document of record first ("images": scanned pages
+    shown in the page, no file)."""
+    return {"html_inline": (), "images": (), "html+pdf": ("pdf",), "pdf+ofd": ("pdf", "ofd")}.get(kind, (kind,))
 
 
 def source_kind(kind: str) -> str:

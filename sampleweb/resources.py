@@ -63,3 +63,11 @@ def build_site(spec: SiteSpec, cache_dir: Path | None = None) -> Mapping[str, Re
 def site_endpoints(spec: SiteSpec, cache_dir: Path | None = None) -> Mapping[str, Endpoint]:
     """The query-dependent endpoints of ``spec`` keyed by path (built together with its resources)."""
     return _build(spec, cache_dir)[1]
+
+
+def preload(spec: SiteSpec, resources: Mapping[str, Resource], cache_dir: Path | None = None) -> None:
+    """Serve ``resources`` for ``spec`` (built elsewhere, e.g. by a worker process); endpoints are planned here."""
+    cache = (cache_dir or DEFAULT_CACHE_DIR).resolve()
+    endpoints = {e.path: e for e in spec.plan(cache).endpoints}
+    with _lock:
+        _built.setdefault((spec.site_id, cache), (resources, endpoints))

@@ -65,9 +65,13 @@ def plan_report(site: TrsSite, entry: ReportEntry, path: str, aid: int, cache_di
         render = functools.partial(attachment_bytes, ext=ext, date=entry.date, cache_dir=cache_dir)
         planned.append(Planned(folder + name, CONTENT_TYPES[ext], day(entry.date),
                                functools.partial(lambda r: r(doc()), render)))
+    served = tuple(files)
+    files.extend(Link(f"{entry.page_title}（附件{k + 2}）", href) for k, href in enumerate(entry.missing_files))
     inline = is_inline(entry.kind)
-    lead = f"<p>现将《{entry.page_title}》予以公布，详见附件。</p>"
-    meta = _meta(site, entry.unit, entry.date, aid)
+    lead = f"<p>现将《{entry.page_title}》予以公布，详见附件。</p>" if files else ""
+    publisher = entry.publisher or entry.unit
+    # The family's metadata table, or the block the entry brings instead (placed above the body).
+    meta = _meta(site, publisher, entry.date, aid) if entry.meta_html is None else None
     # Scanned pages (图片版) as the TRS editor inlines images: beside the article, W0<date><digits>.jpg.
     images = [f"W0{entry.date.replace('-', '')}{digits(entry.unit, entry.year, img, n=10)}.jpg" for img in entry.images]
     planned.extend(picture(folder + name, entry.date) for name in images)
@@ -75,14 +79,14 @@ def plan_report(site: TrsSite, entry: ReportEntry, path: str, aid: int, cache_di
                    for name in images)
 
     def body() -> str:
-        content = (report_html(doc()) if inline else lead) + pics
+        content = (entry.meta_html or "") + (report_html(doc()) if inline else lead) + pics
         return trs.article(entry.page_title, meta, content, tuple(files), entry.attach_style)
 
-    page_meta = _page_meta(site.column_name, entry.page_title, entry.date, entry.unit, url(path))
+    page_meta = _page_meta(site.column_name, entry.page_title, entry.date, publisher, url(path))
     planned.append(html_page(path, entry.date, _article_page(site, entry.page_title, body, page_meta)))
     truth = ExpectedReport(
         unit_name=entry.unit, report_year=entry.year, page_url=url(path),
-        attachment_urls=tuple(url(folder + f.href[2:]) for f in files),
+        attachment_urls=tuple(url(folder + f.href[2:]) for f in served),
         source_kind=source_kind(entry.kind), published_at=entry.date, seed=entry.seed,
         title=entry.page_title, has_inline_text=inline, image_urls=tuple(url(folder + name) for name in images),
     )
@@ -116,15 +120,17 @@ def number_entries(entries: tuple[Entry, ...], column: str, first_id: int) -> li
 
 def plan_list_pages(site: TrsSite, column: str, name: str, rows: list[Link], newest: str,
                     list_name: str = "index", above: str = "") -> list[Planned]:
-    """``<list_name>.html`` … ``<list_name>_{N-1}.html`` of one column, ``per_page`` rows each."""
+    """``<list_name>.html`` … ``<list_name>_{N-1}.html`` of one column, ``per_page`` rows each; ``above`` (the
+    sub-column links) on the page ``site.sub_links_on`` names."""
     count = max(1, math.ceil(len(rows) / site.per_page))
     menu = trs.side_menu("政府信息公开", site.xxgk_menu, column) if column.startswith("/xxgk/") else ""
     crumbs = (Link("首页", "/"), Link(name, column))
     style = site.pager if list_name != "index" else "classic"
     planned = []
+    on = {"first": 0, "last": count - 1}.get(site.sub_links_on, -1)
     for k in range(count):
         chunk = tuple(rows[k * site.per_page:(k + 1) * site.per_page])
-        listing = trs.list_page(name, chunk, count, k, list_name, style, len(rows), above if k == 0 else "")
+        listing = trs.list_page(name, chunk, count, k, list_name, style, len(rows), above if k == on else "")
         render = functools.partial(trs.page, site.portal, f"{name}_{site.portal.name}",
                                    trs.breadcrumb(crumbs) + menu + listing, trs.PageMeta(name))
         path = column + (f"{list_name}.html" if k == 0 else f"{list_name}_{k}.html")

@@ -36,6 +36,9 @@ class ReportEntry:
     title: str = ""
     attach_style: str = "block"  # block | rel_appendix (JS variable) | appendix (appendix="true" in body) | outside
     images: tuple[str, ...] = ()  # scanned pages shown in the page body (图片版): JPEG file names, without .jpg
+    publisher: str = ""  # the page's 发布机构 / 来源 when someone else posts the unit's report (default: the unit)
+    meta_html: str | None = None  # a metadata block drawn above the body instead of the family's own (None: own)
+    missing_files: tuple[str, ...] = ()  # attachment hrefs the page links to but the site never serves (404s)
 
     @property
     def page_title(self) -> str:
@@ -83,6 +86,7 @@ class TrsSite:
     pager: str = "classic"  # classic: createPageHTML(N, i, name, ext); six: createPageHTML(div, N, k, name, ext, rows)
     column_shell: bool = False  # the column folder's index.html only redirects (meta refresh + JS) to the list
     sub_columns: tuple[SubColumn, ...] = ()
+    sub_links_on: str = "first"  # which list page links the sub-columns: first, last (page 2+ only) or none (menu)
     traps: tuple[Planned, ...] = ()  # extra misbehaving pages (500, slow) linked from the footer
 
 

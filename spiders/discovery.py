@@ -28,12 +28,17 @@ COLUMN_SLUG = re.compile(
     r"(/|\.s?html?$|$)", re.I)
 # Year sub-columns of a report column: text "2022年" / "2022年度" / "2022", slugs 2022n, nb_2022n, 2022.
 YEAR_SUBCOLUMN_TEXT = re.compile(r"^((19|20)\d{2})\s*(年度?)?(年报|年度报告)?$")
-YEAR_SUBCOLUMN_SLUG = re.compile(r"/(nb_)?(19|20)\d{2}n?(/|/index\.s?html?|\.s?html?)?$", re.I)
-# Unit sub-columns: who publishes (departments, towns, streets), or a unit's own name.
+YEAR_SUBCOLUMN_SLUG = re.compile(r"/(nb_?|y)?(19|20)\d{2}n?(/|/index\.s?html?|\.s?html?)?$", re.I)
+# Unit sub-columns: who publishes (departments, towns, streets), or a unit's own name. A group's name (部门,
+# 乡镇（街道）) makes a sub-column wherever it links to; a unit's own name only inside the column's folder, in the
+# column's navigation, or in a block of such names on a list page (spiders/navigation.py).
+UNIT_GROUP_TEXT = re.compile(
+    r"^(县|区|市|旗)?(政府|本级|县直|区直|市直)?(部门|各部门|乡镇|街道|乡镇街道|镇街|乡镇（街道）|乡镇\(街道\)|政府部门|县政府|"
+    r"区政府|市政府|政府办|单位)(政府信息公开)?(年报|年度报告|工作年度报告)?$")
 UNIT_SUBCOLUMN_TEXT = re.compile(
-    r"^(县|区|市|旗)?(政府|本级|县直|区直|市直)?(部门|各部门|乡镇|街道|乡镇街道|镇街|乡镇（街道）|镇|乡|政府部门|县政府|"
-    r"区政府|市政府|政府办|单位)(政府信息公开)?(年报|年度报告|工作年度报告)?$"
-    r"|^.{1,10}(镇|乡|街道|局|委|办)(政府信息公开)?(年报|年度报告)?$")
+    UNIT_GROUP_TEXT.pattern + r"|^(镇|乡)$|^.{1,10}(镇|乡|街道|局|委|办)(政府信息公开)?(年报|年度报告)?$")
+# Menus and link blocks a sub-column link may sit in (its siblings are the column's other sub-columns).
+NAV_CONTAINERS = ("ul", "ol", "dl", "div", "td", "p")
 
 # --- list pages: article links ----------------------------------------------------------------------------
 # Article links, by CMS: TRS ./YYYYMM/tYYYYMMDD_<id>.html, Hanweb /art/YYYY/M/D/art_<col>_<id>.html,
@@ -87,9 +92,17 @@ JSON_PAGES_KEYS = ("pageCount", "totalPage", "totalPages", "pages")
 JSON_TOTAL_KEYS = ("total", "totalCount", "totalRecord", "recordCount", "count")
 JSON_PAGE_SIZE_KEYS = ("pageSize", "perPage", "size", "rows_per_page")
 
-# Hanweb 信息公开 annual-report module: one page per statistics year.
+# Hanweb 信息公开 annual-report module (spiders/modules.py): one report page per unit (area=<unit code>) and
+# statistics year (fbtime=YYYY), the units and years offered in the page's selects or as links; never a list.
 ANNUAL_REPORT_MODULE = re.compile(r"[\"']?([^\"'\s<>]*xxgkAnnualReport\.jsp\?[^\"'\s<>]*)")
-ANNUAL_REPORT_YEAR = re.compile(r"fbtime=((19|20)\d{2})|<option[^>]*value=[\"']?((19|20)\d{2})")
+ANNUAL_REPORT_MODULE_PATH = re.compile(r"/xxgkAnnualReport\.jsp$", re.I)
+MODULE_UNIT_PARAM, MODULE_YEAR_PARAM = "area", "fbtime"
+MODULE_UNIT_FIELDS = frozenset({"area", "unit", "unitid", "dept", "deptid"})  # <select name=…> of the units
+MODULE_YEAR_FIELDS = frozenset({"fbtime", "year", "nd", "nf"})  # <select name=…> of the years
+MODULE_YEAR_VALUE = re.compile(r"^(19|20)\d{2}$")
+MODULE_YEAR_TEXT = re.compile(r"^((19|20)\d{2})\s*年?度?$")  # a year link ("2023年"), not a unit link
+# What an empty unit × year page says instead of a report.
+MODULE_EMPTY_TEXT = re.compile(r"(暂无|尚未|未发布|没有).{0,6}(年报|年度报告|报告|信息|数据|记录)")
 FIRST_REPORT_YEAR = 2008  # the regulations took effect on 2008-05-01: no report is older
 
 # --- report recognition -----------------------------------------------------------------------------------
@@ -136,6 +149,13 @@ CHROME_IMAGE_PATH = re.compile(
 CHROME_IMAGE_NAME = re.compile(
     r"^(logo|ewm|erweima|qrcode|qr|wx|weixin|wb|weibo|jiucuo|gaba|beian|conac|dzjg|red|slh|wza|banner|icon|ico|"
     r"share|bg|arrow|btn|dot|line|spacer|blank|loading)([._-]|\d|$)", re.I)
+
+# --- browser: signs that a page draws its list with a script (spiders/script_lists.py) -------------------------
+SCRIPT_LIST_CODE = re.compile(
+    r"(\bfetch\s*\(|XMLHttpRequest|\$\.(ajax|get|post|getJSON)\s*\(|\.load\s*\(|axios|\.jpage\s*\(|innerHTML|"
+    r"\.(append|html)\s*\(|template\s*\(|laytpl|new\s+Vue|createApp|ReactDOM|angular\.module)")
+SCRIPT_LIST_SRC = re.compile(r"(jpage|pag(e|ination|er)|list|vue|react|angular|app[.\w-]*\.js|chunk|bundle)", re.I)
+SCRIPT_LIST_MARKUP = re.compile(r"(<div[^>]+id=[\"']?(app|root)[\"'\s>]|\sv-for=|\sng-repeat=|\{\{\s*\w)", re.I)
 
 # --- redirect shells ---------------------------------------------------------------------------------------
 META_REFRESH = re.compile(r"<meta[^>]+http-equiv=[\"']?refresh[\"']?[^>]*content=[\"']?\s*\d*\s*;?\s*url=([^\"'>\s]+)",

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from parsel import Selector
+
+from archive.html_links import absolute_url, clean_text, one_per_url
 from spiders import discovery as rules
 from spiders.links import Link, is_attachment_url
 from spiders.pagination import _pager_form
@@ -86,6 +89,66 @@ def subcolumn_links(links: list[Link], column: str, page: str) -> list[Link]:
         elif inside and link.text and not rules.YEAR_IN_TEXT.search(link.text):
             out.append(Link(link.url, link.text, "unit-subcolumn" if rules.UNIT_SUBCOLUMN_TEXT.match(
                 link.text) else "subcolumn-folder"))
-        elif rules.UNIT_SUBCOLUMN_TEXT.match(link.text) and rules.REPORT_WORD.search(link.text):
+        elif rules.UNIT_GROUP_TEXT.match(link.text) or (
+                rules.UNIT_SUBCOLUMN_TEXT.match(link.text) and rules.REPORT_WORD.search(link.text)):
             out.append(Link(link.url, link.text, "unit-subcolumn"))
+    return out
+
+
+def subcolumns(url: str, text: str, links: list[Link], column: str) -> list[Link]:
+    """Every sub-column of `column` a page of it (or a navigation page that links it) shows: named or placed so
+    (subcolumn_links), nested under the column's entry in a menu tree (nav_children), or in a block of unit or
+    year names (subcolumn_blocks)."""
+    found = subcolumn_links(links, column, url) + nav_children(url, text, column) + subcolumn_blocks(url, text)
+    return [link for link in one_per_url(found) if not same_page(link.url, column) and not same_page(link.url, url)]
+
+
+def _is_subcolumn_candidate(link: Link) -> bool:
+    path = urlsplit(link.url).path
+    return bool(link.text) and not rules.ARTICLE_HREF.search(path) and not is_attachment_url(link.url) and \
+        not _pager_form(link.url) and not rules.PAGER_TEXT.match(link.text) and \
+        (not rules.YEAR_IN_TEXT.search(link.text) or bool(rules.YEAR_SUBCOLUMN_TEXT.match(link.text)))
+
+
+def _links_of(url: str, anchors: list[Selector], rule: str) -> list[Link]:
+    out = []
+    for a in anchors:
+        target = absolute_url(url, a.attrib.get("href", ""))
+        if target:
+            link = Link(target, clean_text("".join(a.xpath(".//text()").getall())), rule)
+            if _is_subcolumn_candidate(link):
+                out.append(link)
+    return out
+
+
+def nav_children(url: str, text: str, column: str) -> list[Link]:
+    """The entries nested under `column`'s own entry in a menu tree on the page (the lists inside its <li>, or the
+    list right after its link): its sub-columns, whatever they are called or wherever they live."""
+    sel = Selector(text=text, type="html")
+    out: list[Link] = []
+    for a in sel.xpath("//a[@href]"):
+        target = absolute_url(url, a.attrib["href"])
+        if not target or not same_page(target, column):
+            continue
+        nested = a.xpath("ancestor::li[1]//ul//a[@href] | ancestor::li[1]//ol//a[@href] | "
+                         "following-sibling::*[1][self::ul or self::ol or self::dl]//a[@href] | "
+                         "ancestor::dt[1]/following-sibling::dd[1]//a[@href]")
+        out.extend(_links_of(url, nested, "nav-subcolumn"))
+    return out
+
+
+def subcolumn_blocks(url: str, text: str) -> list[Link]:
+    """Links of a block (a list, a cell, a div of links) in which at least two entries are named like unit or year
+    sub-columns and none is an article or a file: those entries."""
+    sel = Selector(text=text, type="html")
+    out: list[Link] = []
+    for box in sel.xpath("|".join(f"//{tag}" for tag in rules.NAV_CONTAINERS)):
+        anchors = box.xpath("./a[@href] | ./li/a[@href] | ./dd/a[@href] | ./dt/a[@href]")
+        if len(anchors) < 2:
+            continue
+        links = _links_of(url, anchors, "subcolumn-block")
+        named = [link for link in links if rules.UNIT_SUBCOLUMN_TEXT.match(link.text) or
+                 rules.YEAR_SUBCOLUMN_TEXT.match(link.text)]
+        if len(links) == len(anchors) and len(named) >= 2:
+            out.extend(named)
     return out

@@ -9,17 +9,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from itertools import chain, islice
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from spiders import discovery as rules
 from spiders.links import Link
 
+# A page that claims more list pages than this (createPageHTML(10**9, …), a huge totalRecord) is broken or hostile:
+# its pager is read this far only, so that the claim costs no time (the spider's max_list_pages cuts lower still).
+MAX_PAGER_LINKS = 10_000
+
 
 def pager_links(url: str, text: str, links: list[Link], this_year: int) -> list[Link]:
     """Every other list page this page leads to (duplicates removed, the page itself left out)."""
-    found: list[Link] = [*trs_pages(url, text), *linked_pages(url, links), *counted_pages(url, text, links),
-                         *jpage_requests(url, text), *jpaas_requests(url, text),
-                         *annual_module_pages(url, text, this_year)]
+    found = islice(chain(trs_pages(url, text), linked_pages(url, links), counted_pages(url, text, links),
+                         jpage_requests(url, text), jpaas_requests(url, text)), MAX_PAGER_LINKS)
     seen = {url}
     out = []
     for link in found:
@@ -131,8 +135,8 @@ def jpage_requests(url: str, text: str) -> Iterator[Link]:
         if query.get("startrecord") != "1" or not total_m:
             return
         proxy, ids = url.split("?", 1)[0], {k: query.get(k, "") for k in rules.JPAGE_PARAM}
-        per_page = int(query.get("perpage") or rules.JPAGE_DEFAULT_PER_PAGE)
-        step = int(query.get("endrecord") or per_page)  # startrecord is 1: the first answer's size is the step
+        per_page = _digits(query.get("perpage"), rules.JPAGE_DEFAULT_PER_PAGE)
+        step = _digits(query.get("endrecord"), per_page)  # startrecord is 1: the first answer's size is the step
     else:
         proxy_m = rules.JPAGE_PROXY.search(text)
         ids = {k: m.group(1) for k, p in rules.JPAGE_PARAM.items() if (m := p.search(text))}
@@ -143,10 +147,16 @@ def jpage_requests(url: str, text: str) -> Iterator[Link]:
         per_page = int(per_m.group(2)) if per_m else rules.JPAGE_DEFAULT_PER_PAGE
         step = per_page * (int(group_m.group(1)) if group_m else rules.JPAGE_DEFAULT_GROUP)
     total = int(total_m.group(2)) if total_m else step
+    if step < 1 or per_page < 1:
+        return  # "perPage: 0": a broken pager, not a request to make
     for first in range(1, total + 1, step):
         ask: dict[str, object] = {"startrecord": first, "endrecord": first + step - 1, "perpage": per_page,
                  "columnid": ids.get("columnid", ""), "unitid": ids.get("unitid", ""), "webid": ids.get("webid", "")}
         yield Link(f"{proxy}?{urlencode(ask)}", "", "jpage")
+
+
+def _digits(value: str | None, default: int) -> int:
+    return int(value) if value and value.isascii() and value.isdigit() else default
 
 
 def jpaas_requests(url: str, text: str) -> Iterator[Link]:
@@ -192,7 +202,7 @@ def _json_int(data: object, keys: tuple[str, ...]) -> int | None:
         node = stack.pop()
         if isinstance(node, dict):
             for key in keys:
-                if isinstance(node.get(key), int | str) and str(node[key]).isdigit():
+                if isinstance(node.get(key), int | str) and str(node[key]).isascii() and str(node[key]).isdigit():
                     return int(node[key])
             stack.extend(node.values())
         elif isinstance(node, list):
@@ -210,26 +220,14 @@ def _param_json(url: str) -> dict[str, object]:
 
 
 def _page_no(url: str) -> int:
-    return int(str(_param_json(url).get("pageNo", 1)))
+    return _digits(str(_param_json(url).get("pageNo", 1)), 1)
 
 
 def _page_size(url: str) -> int:
-    return int(str(_param_json(url).get("pageSize", 15)))
+    return _digits(str(_param_json(url).get("pageSize", 15)), 15)
 
 
 def _set_page_no(url: str, n: int) -> str:
     param = {**_param_json(url), "pageNo": n}
     return _with_query(url, paramJson=json.dumps(param, separators=(",", ":")))
 
-
-def annual_module_pages(url: str, text: str, this_year: int) -> Iterator[Link]:
-    """Hanweb xxgkAnnualReport.jsp?area=…&fbtime=YYYY: one page per year offered (or every possible year)."""
-    m = rules.ANNUAL_REPORT_MODULE.search(text)
-    if not m:
-        return
-    module = urljoin(url, m.group(1).replace("&amp;", "&"))
-    years = {int(a or b) for a, _, b, _ in rules.ANNUAL_REPORT_YEAR.findall(text)}
-    years = {y for y in years if rules.FIRST_REPORT_YEAR <= y <= this_year} or set(
-        range(rules.FIRST_REPORT_YEAR, this_year + 1))
-    for year in sorted(years, reverse=True):
-        yield Link(_with_query(module, fbtime=str(year)), "", "annual-report-module")

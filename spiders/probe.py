@@ -13,9 +13,11 @@ from typing import Any
 from spiders import discovery as rules
 from spiders.classify import REPORT, classify_title
 from spiders.links import Link, anchors, page_title, redirect_target
-from spiders.navigation import column_links, section_links, subcolumn_links
+from spiders.modules import module_choices, module_pages, module_report_title
+from spiders.navigation import column_links, nav_children, section_links, subcolumns
 from spiders.pagination import pager_links
 from spiders.scope import SiteScope
+from spiders.script_lists import draws_list_by_script
 
 Fetch = Callable[[str], str]
 _CHARSET = re.compile(rb"charset=[\"']?([\w-]+)", re.I)
@@ -100,6 +102,8 @@ def _walk_navigation(probe: Probe, url: str, text: str, scope: SiteScope, get: C
         links = scope.keep(anchors(page, body))
         found = column_links(links)
         probe.columns.update({link.url: link.rule for link in found})
+        for link in found:  # the column's sub-columns nested under it in the menu
+            probe.columns.update({sub.url: sub.rule for sub in scope.keep(nav_children(page, body, link.url))})
         if depth == 0 or (depth < 3 and not found):
             for link in section_links(links):
                 sub = get(link.url)
@@ -115,10 +119,17 @@ def _walk_column(probe: Probe, column: str, scope: SiteScope, get: Callable[...,
         text = get(url)
         if text is None:
             continue
+        choices = module_choices(url, text, 2100)
+        if choices is not None:  # the annual-report module: its unit × year pages are the reports
+            for link in scope.keep(module_pages(choices)):
+                page = get(link.url)
+                if page is not None and module_report_title(link.url, page, choices):
+                    probe.reports.add(link.url)
+            continue
         links = scope.keep(anchors(url, text))
         titles = [link for link in links if classify_title(link.text).role == REPORT]
-        more = subcolumn_links(links, column, url) + scope.keep(pager_links(url, text, links, 2100))
-        if not titles and not more and render is not None:
+        more = scope.keep(subcolumns(url, text, links, column) + pager_links(url, text, links, 2100))
+        if not titles and not more and render is not None and draws_list_by_script(text):
             rendered = get(url + "#rendered", lambda u: render(u.removesuffix("#rendered")))
             links = scope.keep(anchors(url, rendered or ""))
             titles = [link for link in links if classify_title(link.text).role == REPORT]

@@ -15,10 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kernel import report as rk
+from parsing.identity import abbreviates
 from parsing.record import CrawlFacts, complete_record
 from storage import history
 from storage.catalog import SiteRow
 from storage.changes import record_changes
+from storage.db import reconnecting
 from storage.models import Capture, Document, ParseOutcome, Report, ReportRendition, ReportVersion
 from storage.queries import as_utc, latest_reports
 from storage.search import index_report
@@ -44,6 +46,7 @@ class Outcome:
     warnings: tuple[str, ...] | None = ()
 
 
+@reconnecting
 def has_outcome(sessions: sessionmaker[Session], payload_sha256: str, parser_version: str) -> bool:
     with sessions() as s:
         found = s.scalars(select(ParseOutcome.id).where(
@@ -51,6 +54,7 @@ def has_outcome(sessions: sessionmaker[Session], payload_sha256: str, parser_ver
         return found.first() is not None
 
 
+@reconnecting
 def store_outcome(sessions: sessionmaker[Session], outcome: Outcome, now: datetime) -> None:
     """Record one parse attempt; a second attempt by the same parser version is not stored twice."""
     if has_outcome(sessions, outcome.payload_sha256, outcome.parser_version):
@@ -192,7 +196,8 @@ def _renditions(s: Session, site_id: str, page: Document, parser_version: str) -
 
 def _group_by_identity(renditions: list[_Rendition]) -> dict[tuple[str, int], list[_Rendition]]:
     """Group renditions by (unit, year). A page that offers its report as an attachment joins the
-    attachment's group: the page title is often shorter (平罗县宝丰镇) than the document's (…镇人民政府)."""
+    attachment's group: the page title is often shorter (平罗县宝丰镇, 宝丰镇, 县政府办) than the document's
+    (…镇人民政府, parsing.identity.abbreviates)."""
     groups: dict[tuple[str, int], list[_Rendition]] = defaultdict(list)
     identified = [(r, key) for r in renditions if (key := _identity(r)) is not None]
     for r, key in identified:
@@ -202,7 +207,8 @@ def _group_by_identity(renditions: list[_Rendition]) -> dict[tuple[str, int], li
         if r.doc.kind != "page":
             continue
         same_year = [key for key in groups if key[1] == year]
-        matching = [key for key in same_year if key[0].startswith(unit) or unit.startswith(key[0])]
+        matching = [key for key in same_year if key[0].startswith(unit) or unit.startswith(key[0])
+                    or abbreviates(unit, key[0])]
         target = matching[0] if matching else (same_year[0] if len(same_year) == 1 else (unit, year))
         groups[target].append(r)
     return groups

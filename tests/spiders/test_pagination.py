@@ -110,13 +110,6 @@ def test_json_list_pages_from_total_and_page_size() -> None:
     assert len(articles) == 2
 
 
-def test_hanweb_annual_report_module_one_page_per_year() -> None:
-    lists, _, _ = _feed("http://www.nxhl.gov.cn/col/col2480/index.html", "hanweb_annual_report_module.html")
-    module = "http://www.nxhl.gov.cn/module/xxgk/xxgkAnnualReport.jsp?area=11640122MB1234567X&fbtime="
-    found = {u for u, r in lists.items() if r == "annual-report-module"}
-    assert found == {module + y for y in ("2024", "2023", "2022")}
-
-
 def test_page_count_text_with_only_a_next_link_fixes_the_offset() -> None:
     base = "http://www.moushi.gov.cn/zwgk/xxgknb/"
     lists, articles, _ = _feed(base + "index.html", "page_count_only.html")
