@@ -17,6 +17,13 @@ def cell_value(raw: str, source: Source, *, unit: str | None = None) -> Cell:
 
     ``unit`` is the unit a column header fixes (2021 （八） 万元); a unit printed in the cell wins.
     """
+    cell = _cell_value(raw, source, unit=unit)
+    if source.get("ocr_uncertain"):  # OCR read it with low confidence: keep what was read, never trust it
+        cell["uncertain"] = True
+    return cell
+
+
+def _cell_value(raw: str, source: Source, *, unit: str | None) -> Cell:
     text = label_key(raw).replace(",", "")
     cell = blank_cell(source, raw=raw)
     if not text:

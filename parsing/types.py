@@ -15,7 +15,8 @@ class Cell:
 
     ``row``/``col`` are the cell's top-left position in the expanded grid (spans counted); a merged cell
     appears once, with ``rowspan``/``colspan`` saying how far it reaches. PDF cells also carry ``page``
-    (1-based) and ``bbox`` (x0, top, x1, bottom in PDF points).
+    (1-based) and ``bbox`` (x0, top, x1, bottom in PDF points). Cells read by OCR name the engine and its
+    confidence (0–1), and are ``uncertain`` when the engine was not sure of them.
     """
 
     text: str
@@ -26,6 +27,9 @@ class Cell:
     page: int | None = None
     bbox: BBox | None = None
     ocr: bool = False
+    ocr_engine: str | None = None
+    ocr_confidence: float | None = None
+    uncertain: bool = False
 
     def source(self) -> CellSource:
         """The provenance dict used for the ``source`` of a §9 CELL (``ocr: true`` when read by OCR)."""
@@ -36,6 +40,12 @@ class Cell:
             out["bbox"] = [round(v, 2) for v in self.bbox]
         if self.ocr:
             out["ocr"] = True
+        if self.ocr_engine is not None:
+            out["ocr_engine"] = self.ocr_engine
+        if self.ocr_confidence is not None:
+            out["ocr_confidence"] = self.ocr_confidence
+        if self.uncertain:
+            out["ocr_uncertain"] = True
         return out
 
 
