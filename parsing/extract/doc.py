@@ -15,12 +15,19 @@ from parsing.types import Extraction
 TIMEOUT_SECONDS = 60
 # Without "-m UTF-8.txt" antiword prints "?" for every Chinese character.
 ANTIWORD_ARGS = ["-m", "UTF-8.txt", "-w", "0"]
+# An OLE2 compound file declares its major version (3 or 4) at byte 26 and the byte-order mark FE FF at byte 28.
+_OLE_VERSIONS = (b"\x03\x00", b"\x04\x00")
+_OLE_BYTE_ORDER = b"\xfe\xff"
 
 
 def extract(data: bytes) -> Extraction:
     """Text and tables of a .doc/.wps file (tables only through the LibreOffice .docx conversion)."""
     if not data:
         raise ParseError("empty DOC document")
+    if data[26:28] not in _OLE_VERSIONS or data[28:30] != _OLE_BYTE_ORDER:
+        # LibreOffice would import the bytes as plain text and "succeed" with garbage
+        raise ParseError("damaged DOC/WPS file: its OLE2 header has no valid version and byte-order mark; not "
+                         "parsed — fetch it again, or open it by hand if it stays broken")
     tried: list[str] = []
     with tempfile.TemporaryDirectory(prefix="nianbao-doc-") as tmp:
         path = Path(tmp) / "input.doc"

@@ -10,6 +10,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from kernel.errors import ParseError
+from parsing.extract.limits import MAX_TABLE_ROWS, check_zip, rows_cut_warning
 from parsing.types import Cell, Extraction, Table
 
 
@@ -22,6 +23,7 @@ def extract(data: bytes) -> Extraction:
         raise ParseError(f"unreadable DOCX: {type(exc).__name__}: {exc}") from exc
     blocks: list[str] = []
     tables: list[Table] = []
+    warnings: list[str] = []
     for child in document.element.body.iterchildren():
         if child.tag == qn("w:p"):
             blocks.append(_paragraph_text(child))
@@ -29,11 +31,13 @@ def extract(data: bytes) -> Extraction:
             table = _read_table(child)
             tables.append(table)
             blocks.append(table.as_text())
+            if (rows := len(child.findall(qn("w:tr")))) > MAX_TABLE_ROWS:
+                warnings.append(rows_cut_warning(rows))
     meta = {}
     title = document.core_properties.title
     if title:
         meta["doc_title"] = title
-    return Extraction(text="\n".join(blocks), tables=tables, source_kind="docx", meta=meta)
+    return Extraction(text="\n".join(blocks), tables=tables, source_kind="docx", meta=meta, warnings=warnings)
 
 
 def _check_package(data: bytes) -> None:
@@ -44,6 +48,7 @@ def _check_package(data: bytes) -> None:
         raise ParseError(f"not a DOCX: bad zip file ({exc})") from exc
     if "word/document.xml" not in names:
         raise ParseError("not a DOCX: the zip has no word/document.xml")
+    check_zip(data, "DOCX")
 
 
 def _paragraph_text(p: Any) -> str:
@@ -67,6 +72,8 @@ def _read_table(tbl: Any) -> Table:
     rows: list[list[Cell]] = []
     open_cells: dict[int, tuple[int, int]] = {}  # col → (row index in rows, index in that row)
     for r, tr in enumerate(tbl.iterchildren(qn("w:tr"))):
+        if r == MAX_TABLE_ROWS:
+            break
         row: list[Cell] = []
         col = _grid_before(tr)
         for tc in tr.iterchildren(qn("w:tc")):

@@ -1,4 +1,8 @@
-"""HTML extractor: charset from bytes and <meta>, lxml text and tables (spans expanded), the page metadata block."""
+"""HTML extractor: charset from bytes and <meta>, lxml text and tables (spans expanded), the page metadata block.
+
+Hostile pages are bounded here: control bytes are dropped before lxml sees the text (a NUL would become U+FFFD
+inside a word), a page nested past libxml2's depth limit is parsed again without its wrapper tags (libxml2 drops
+everything below level 256), and a table is read up to limits.MAX_TABLE_ROWS rows."""
 
 from __future__ import annotations
 
@@ -9,9 +13,11 @@ import lxml.html
 from lxml import etree
 
 from kernel.errors import ParseError
+from parsing.extract.limits import MAX_TABLE_ROWS, rows_cut_warning
 from parsing.extract.text import decode_bytes
+from parsing.identity_meta import page_metadata
 from parsing.normalize import clean_space
-from parsing.rules import CONTENT_XPATHS, PAGE_META_LABELS, PAGE_META_TAGS
+from parsing.rules import CONTENT_XPATHS
 from parsing.types import Cell, Extraction, Table
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
@@ -20,7 +26,11 @@ _BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5",
                "article", "header", "footer", "blockquote", "pre", "center", "dd", "dt", "dl", "hr"}
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object")
 _MAX_SPAN = 100
-_DATE_PREFIX = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}日?")
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Tags that only wrap, taken out of a page nested too deep: block wrappers become line breaks, inline ones vanish.
+_BLOCK_WRAPPERS = re.compile(r"</?(?:div|section|article|center|blockquote)\b[^>]*>", re.I)
+_INLINE_WRAPPERS = re.compile(r"</?(?:span|font|strong|b|i|em|u|a|label)\b[^>]*>", re.I)
+_TABLE_ROWS = "./tr|./thead/tr|./tbody/tr|./tfoot/tr"
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -35,11 +45,7 @@ def extract(data: bytes) -> Extraction:
         raise ParseError("empty HTML document")
     declared = declared_charset(data)
     text, encoding = decode_bytes(data, declared)
-    text = _XML_DECL.sub("", text)
-    try:
-        doc = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as exc:
-        raise ParseError(f"unreadable HTML: {exc}") from exc
+    doc, warnings = _parse(_CONTROL_CHARS.sub("", _XML_DECL.sub("", text)))
     for bad in doc.xpath("//" + "|//".join(_DROP_TAGS)):
         bad.drop_tree()
     meta = _page_meta(doc)
@@ -49,8 +55,33 @@ def extract(data: bytes) -> Extraction:
     parts: list[str] = []
     _render(root, parts, tables)
     body_text = _tidy("".join(parts))
-    warnings = [] if root is not doc.body else ["no known article container; rendered the whole body"]
+    if root is doc.body:
+        warnings.append("no known article container; rendered the whole body")
+    warnings += [rows_cut_warning(n) for t in root.iter("table") if (n := len(t.xpath(_TABLE_ROWS))) > MAX_TABLE_ROWS]
     return Extraction(text=body_text, tables=tables, source_kind="html", meta=meta, warnings=warnings)
+
+
+def _parse(text: str) -> tuple[Any, list[str]]:
+    """The page's tree and what had to be done to get it: a page nested past libxml2's depth limit is parsed again
+    with its wrapper tags taken out; ParseError when even that is too deep, or lxml cannot read it."""
+    doc, too_deep = _parse_tree(text)
+    if not too_deep:
+        return doc, []
+    doc, too_deep = _parse_tree(_INLINE_WRAPPERS.sub("", _BLOCK_WRAPPERS.sub("<br>", text)))
+    if too_deep:
+        raise ParseError("HTML nested deeper than libxml2's 256 levels even without its div/span/font wrappers: "
+                         "everything below would be lost, so it is not parsed — open the page by hand")
+    return doc, ["HTML nested deeper than libxml2's 256 levels: parsed again without its div/span/font wrappers"]
+
+
+def _parse_tree(text: str) -> tuple[Any, bool]:
+    """The tree lxml makes of ``text``, and whether libxml2 cut it at its depth limit."""
+    parser = lxml.html.HTMLParser()
+    try:
+        doc = lxml.html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError(f"unreadable HTML: {exc}") from exc
+    return doc, any("Excessive depth" in error.message for error in parser.error_log)
 
 
 def _content_root(doc: Any) -> Any:
@@ -63,32 +94,9 @@ def _content_root(doc: Any) -> Any:
 
 
 def _page_meta(doc: Any) -> dict[str, str]:
-    meta: dict[str, str] = {}
-    for name, key in PAGE_META_TAGS.items():
-        found = doc.xpath(f"//meta[@name='{name}']/@content")
-        if found and found[0].strip():
-            meta.setdefault(key, found[0].strip())
-    if "title" not in meta:
-        for xpath in ("//h1", "//title"):
-            found = [clean_space(e.text_content()) for e in doc.xpath(xpath)]
-            found = [t for t in found if t]
-            if found:
-                meta["title"] = re.split(r"\s*[_|]\s*|\s+-\s+", found[0])[0]
-                break
     parts: list[str] = []
     _render(doc, parts, [])
-    flat = _tidy("".join(parts))
-    for label, pattern in PAGE_META_LABELS.items():
-        m = pattern.search(flat)
-        if m and m.group(1).strip():
-            value = m.group(1).strip()
-            if label.endswith(("日期", "时间")):
-                date = _DATE_PREFIX.match(value)
-                if date is None:
-                    continue
-                value = date.group(0)
-            meta[label] = value
-    return meta
+    return page_metadata(doc, _tidy("".join(parts)))
 
 
 def _render(el: Any, out: list[str], tables: list[Table]) -> None:
@@ -122,7 +130,7 @@ def read_table(tbl: Any) -> Table:
     """A table with rowspan/colspan placed on the grid (occupied positions skipped, like a browser)."""
     rows: list[list[Cell]] = []
     occupied: set[tuple[int, int]] = set()
-    trs = tbl.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+    trs = tbl.xpath(_TABLE_ROWS)[:MAX_TABLE_ROWS]
     for r, tr in enumerate(trs):
         row: list[Cell] = []
         col = 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from typing import Any
 
 import pdfplumber
@@ -11,17 +12,20 @@ import pypdfium2
 
 from kernel.errors import ParseError
 from parsing.extract import ocr
+from parsing.extract.limits import check_pdf_streams
 from parsing.types import Cell, Extraction, Table
 
 log = logging.getLogger(__name__)
+_CID = re.compile(r"\(cid:\d+\)")
 
 
 def extract(data: bytes) -> Extraction:
     """Read every page's text and tables; fall back to pypdfium2 text-only when pdfplumber fails."""
     if not data.startswith(b"%PDF"):
         raise ParseError("not a PDF: missing %PDF header")
+    check_pdf_streams(data)
     try:
-        return _extract_pdfplumber(data)
+        return _without_cid_placeholders(_extract_pdfplumber(data), data)
     except ParseError:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types on broken files
@@ -30,9 +34,30 @@ def extract(data: bytes) -> Extraction:
     try:
         text, pages = _extract_pdfium_text(data)
     except Exception as exc:  # pdfium raises PdfiumError and others on broken files
-        raise ParseError(f"unreadable PDF: pdfplumber: {first_error}; pypdfium2: {exc}") from exc
+        raise _unreadable(first_error, f"{type(exc).__name__}: {exc}") from exc
     warning = f"pdfplumber failed ({first_error}); text from pypdfium2, no tables"
     return Extraction(text=text, pages=pages, source_kind="pdf", warnings=[warning])
+
+
+def _unreadable(pdfplumber_error: str, pdfium_error: str) -> ParseError:
+    both = f"pdfplumber: {pdfplumber_error}; pypdfium2: {pdfium_error}"
+    if "password" in both.lower():
+        return ParseError(f"encrypted PDF: it opens only with a password ({both}); not parsed — ask the publisher "
+                          "for an unprotected copy")
+    return ParseError(f"unreadable PDF, damaged or cut short ({both}); not parsed — fetch it again, or open it by "
+                      "hand if it stays broken")
+
+
+def _without_cid_placeholders(extraction: Extraction, data: bytes) -> Extraction:
+    """A text that is mostly ``(cid:N)`` placeholders (fonts pdfminer cannot map to Unicode, as in some encrypted
+    PDFs) is replaced by pypdfium2's text, and the tables (their cells are placeholders too) are dropped."""
+    text = extraction.text
+    if len("".join(_CID.findall(text))) * 2 <= len(text):  # placeholders are not half of it
+        return extraction
+    extraction.text, _pages = _extract_pdfium_text(data)
+    extraction.tables = []
+    extraction.warnings.append("pdfplumber gave (cid:N) placeholders for the text; text from pypdfium2, no tables")
+    return extraction
 
 
 def _extract_pdfplumber(data: bytes) -> Extraction:
@@ -53,7 +78,7 @@ def _extract_pdfplumber(data: bytes) -> Extraction:
         tables.extend(page_tables)
     if scanned:
         meta["ocr_pages"] = ",".join(str(i + 1) for i in scanned)
-        warnings.append(f"text of page(s) {meta['ocr_pages']} from OCR (tesseract {ocr.LANG})")
+        warnings.append(f"text of page(s) {meta['ocr_pages']} from OCR ({ocr.LANG})")
     text = "\n".join(texts)
     return Extraction(text=text, tables=tables, pages=n_pages, source_kind="pdf", warnings=warnings, meta=meta)
 
@@ -75,12 +100,13 @@ def _page_tables(page: Any, number: int) -> list[Table]:
 
 
 def _extract_pdfium_text(data: bytes) -> tuple[str, int]:
+    texts = _pdfium_pages(data)
+    return "\n".join(texts), len(texts)
+
+
+def _pdfium_pages(data: bytes) -> list[str]:
     doc = pypdfium2.PdfDocument(data)
     try:
-        texts = []
-        for i in range(len(doc)):
-            textpage = doc[i].get_textpage()
-            texts.append(textpage.get_text_range())
-        return "\n".join(texts).replace("\r\n", "\n"), len(doc)
+        return [doc[i].get_textpage().get_text_range().replace("\r\n", "\n") for i in range(len(doc))]
     finally:
         doc.close()

@@ -10,6 +10,7 @@ import openpyxl
 import xlrd
 
 from kernel.errors import ParseError
+from parsing.extract.limits import MAX_TABLE_ROWS, check_zip, rows_cut_warning
 from parsing.types import Cell, Extraction, Table
 
 Grid = dict[tuple[int, int], str]
@@ -22,6 +23,7 @@ def extract_xlsx(data: bytes) -> Extraction:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             if "xl/workbook.xml" not in package.namelist():
                 raise ParseError("not an XLSX: the zip has no xl/workbook.xml")
+        check_zip(data, "XLSX")
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
     except ParseError:
         raise
@@ -30,11 +32,13 @@ def extract_xlsx(data: bytes) -> Extraction:
     except Exception as exc:  # openpyxl raises KeyError, ValueError, lxml errors on broken packages
         raise ParseError(f"unreadable XLSX: {type(exc).__name__}: {exc}") from exc
     sheets = []
+    warnings = [rows_cut_warning(sheet.max_row) for sheet in book.worksheets if sheet.max_row > MAX_TABLE_ROWS]
     for sheet in book.worksheets:
-        grid = {(c.row - 1, c.column - 1): _text(c.value) for row in sheet.iter_rows() for c in row}
+        grid = {(c.row - 1, c.column - 1): _text(c.value) for row in sheet.iter_rows(max_row=MAX_TABLE_ROWS)
+                for c in row}
         merges = [(r.min_row - 1, r.min_col - 1, r.max_row, r.max_col) for r in sheet.merged_cells.ranges]
         sheets.append((grid, merges))
-    return _extraction(sheets, "xlsx")
+    return _extraction(sheets, "xlsx", warnings)
 
 
 def extract_xls(data: bytes) -> Extraction:
@@ -44,10 +48,12 @@ def extract_xls(data: bytes) -> Extraction:
     except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct errors on broken files
         raise ParseError(f"unreadable XLS: {type(exc).__name__}: {exc}") from exc
     sheets = []
+    warnings = [rows_cut_warning(sheet.nrows) for sheet in book.sheets() if sheet.nrows > MAX_TABLE_ROWS]
     for sheet in book.sheets():
-        grid = {(r, c): _text(sheet.cell_value(r, c)) for r in range(sheet.nrows) for c in range(sheet.ncols)}
+        grid = {(r, c): _text(sheet.cell_value(r, c)) for r in range(min(sheet.nrows, MAX_TABLE_ROWS))
+                for c in range(sheet.ncols)}
         sheets.append((grid, [(r0, c0, r1, c1) for r0, r1, c0, c1 in sheet.merged_cells]))  # xlrd: rlo, rhi, clo, chi
-    return _extraction(sheets, "xls")
+    return _extraction(sheets, "xls", warnings)
 
 
 def _text(value: Any) -> str:
@@ -58,7 +64,7 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _extraction(sheets: list[tuple[Grid, Merges]], kind: str) -> Extraction:
+def _extraction(sheets: list[tuple[Grid, Merges]], kind: str, warnings: list[str]) -> Extraction:
     blocks: list[str] = []
     tables: list[Table] = []
     for grid, merges in sheets:
@@ -67,15 +73,17 @@ def _extraction(sheets: list[tuple[Grid, Merges]], kind: str) -> Extraction:
         tables.extend(sheet_tables)
     if not any(b.strip() for b in blocks):
         raise ParseError(f"{kind.upper()} workbook has no text in any sheet")
-    return Extraction(text="\n".join(blocks), tables=tables, source_kind=kind)
+    return Extraction(text="\n".join(blocks), tables=tables, source_kind=kind, warnings=warnings)
 
 
 def _sheet(grid: Grid, merges: Merges) -> tuple[list[str], list[Table]]:
     """Blocks of rows between empty rows: a block with a row of two filled cells is a table, else prose."""
     spans = {(r0, c0): (r1 - r0, c1 - c0) for r0, c0, r1, c1 in merges}
     covered = {(r, c) for r0, c0, r1, c1 in merges for r in range(r0, r1) for c in range(c0, c1)} - set(spans)
-    by_row: dict[int, list[int]] = {}
+    by_row: dict[int, list[int]] = {}  # filled, uncovered columns of each row
+    columns: dict[int, list[int]] = {}  # every column of each row
     for (r, c), text in grid.items():
+        columns.setdefault(r, []).append(c)
         if text and (r, c) not in covered:
             by_row.setdefault(r, []).append(c)
     blocks: list[list[int]] = []
@@ -91,20 +99,22 @@ def _sheet(grid: Grid, merges: Merges) -> tuple[list[str], list[Table]]:
         if all(len(by_row[r]) < 2 for r in block):
             prose.extend(" ".join(grid[(r, c)] for c in sorted(by_row[r])) for r in block)
         else:
-            table = _table(grid, spans, covered, block[0], block[-1] + 1)
+            table = _table(grid, columns, spans, covered, block[0], block[-1] + 1)
             tables.append(table)
             prose.append(table.as_text())
     return prose, tables
 
 
-def _table(grid: Grid, spans: dict[tuple[int, int], tuple[int, int]], covered: set[tuple[int, int]],
-           start: int, end: int) -> Table:
-    end = max([end] + [r + spans[(r, c)][0] for (r, c) in spans if start <= r < end])
-    width = max(c + spans.get((r, c), (1, 1))[1] for (r, c), text in grid.items() if start <= r < end and text)
+def _table(grid: Grid, columns: dict[int, list[int]], spans: dict[tuple[int, int], tuple[int, int]],
+           covered: set[tuple[int, int]], start: int, end: int) -> Table:
+    """The table of rows start..end (stretched over merged rows); ``columns`` holds each row's columns, so a table
+    costs its own cells, not the whole sheet's."""
+    end = max([end] + [r + height for (r, _c), (height, _w) in spans.items() if start <= r < end])
+    width = max(c + spans.get((r, c), (1, 1))[1] for r in range(start, end) for c in columns.get(r, ()) if grid[(r, c)])
     rows: list[list[Cell]] = []
     for r in range(start, end):
         row = []
-        for c in sorted(c for (rr, c) in grid if rr == r and c < width):
+        for c in sorted(c for c in columns.get(r, ()) if c < width):
             if (r, c) in covered:
                 continue
             rowspan, colspan = spans.get((r, c), (1, 1))

@@ -13,6 +13,9 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 # Chinese government sites declare gb2312/gbk but use characters outside them; gb18030 is the superset.
 _ENCODING_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
                      "hz-gb-2312": "gb18030", "euc-cn": "gb18030"}
+# Western single-byte charsets decode any bytes, so a declaration of one proves nothing: servers that default to
+# ISO-8859-1 label GBK pages with it. Bytes outside ASCII under such a label go through UTF-8 and detection.
+_WEAK_DECLARATIONS = {"iso8859-1", "cp1252", "iso8859-15"}
 
 
 def canonical_encoding(name: str) -> str | None:
@@ -32,7 +35,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
             return data.decode(enc, errors="replace"), enc
     if declared:
         declared_enc = canonical_encoding(declared)
-        if declared_enc:
+        if declared_enc and not (declared_enc in _WEAK_DECLARATIONS and not data.isascii()):
             try:
                 return data.decode(declared_enc), declared_enc
             except UnicodeDecodeError:
