@@ -65,8 +65,16 @@ def absolute_url(base: str, href: str) -> str | None:
     href = href.strip()
     if not href or href.lower().startswith(SKIP_SCHEMES):
         return None
-    url = urljoin(base, href)
-    return url.split("#", 1)[0] if url.startswith(("http://", "https://")) else None
+    url = _joined(base, href)
+    return url.split("#", 1)[0] if url and url.startswith(("http://", "https://")) else None
+
+
+def _joined(base: str, href: str) -> str | None:
+    """urljoin, or None for an href it refuses (``http://[::1`` raises "Invalid IPv6 URL")."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
 
 
 def has_attachment_extension(url: str) -> bool:
@@ -91,7 +99,7 @@ def html_links(page: Selector, url: str, rules: LinkRules, *, images: bool = Fal
     css, attr, fallback = ("img[src]", "src", "alt") if images else ("a[href]", "href", "title")
     base = url
     if rules.base_href:
-        base = urljoin(url, (page.css("base::attr(href)").get() or "").strip())
+        base = _joined(url, (page.css("base::attr(href)").get() or "").strip()) or url
     links = []
     for element in page.css(css):
         target = _resolved(base, element.attrib.get(attr) or "", rules.web_only)
@@ -107,7 +115,11 @@ def _resolved(base: str, href: str, web_only: bool) -> str | None:
     href = href.strip()
     if not href or href.lower().startswith(SKIP_SCHEMES):
         return None
-    return safe_url_string(urljoin(base, href))
+    url = _joined(base, href)
+    try:
+        return safe_url_string(url) if url else None
+    except ValueError:  # w3lib refuses some URLs (a port over 65535): not a link anyone can follow or replay
+        return None
 
 
 class _Link(Protocol):

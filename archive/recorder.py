@@ -11,7 +11,8 @@ Framework-free: the crawler's adapter (crawler/middlewares.py) turns its request
   record referring to the crawl's HTTP capture of the URL, when there is one.
 * re-crawls revalidate: a GET of a URL whose newest 200 capture kept an ETag or Last-Modified is sent
   conditional (`revalidation`), and a 304 for it is archived as a server-not-modified `revisit` standing for
-  the archived response (`not_modified`), which the crawler hands on in place of the 304.
+  the archived response (`not_modified`), which the crawler hands on in place of the 304. The revisit has no HTTP
+  head, so that replay shows the response it confirms (archive/records.py).
 """
 
 from __future__ import annotations
@@ -56,6 +57,13 @@ class NotModified:
 
     capture_id: int
     archived: ArchivedResponse | None
+
+
+def rendered_dom(captured: CapturedExchange) -> tuple[bytes, str]:
+    """A rendered page's DOM as it is archived, and its media type: UTF-8 when the crawler decoded it as text."""
+    if captured.dom_text is not None:
+        return captured.dom_text.encode("utf-8"), RENDERED_MEDIA_TYPE
+    return captured.http.response_body, captured.response_header("Content-Type") or "application/octet-stream"
 
 
 def prepare_warc_dir(warc_dir: Path) -> None:
@@ -127,9 +135,10 @@ class Recorder:
         return NotModified(self.catalog.record_capture(row), archived)
 
     def close(self) -> None:
-        """Finish the WARC file being written, if any."""
-        if self._writer is not None:
-            self._writer.close()
+        """Finish the WARC file being written, if any; a later write starts a new file."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.close()
 
     def _record_http(self, captured: CapturedExchange, crawl_id: int) -> int:
         ex = captured.http
@@ -151,11 +160,7 @@ class Recorder:
         ex = captured.http
         static = self.catalog.latest_http_capture(captured.response_url, crawl_id) or \
             self.catalog.latest_http_capture(ex.url, crawl_id)
-        if captured.dom_text is not None:
-            dom, media_type = captured.dom_text.encode("utf-8"), RENDERED_MEDIA_TYPE
-        else:
-            dom = ex.response_body
-            media_type = captured.response_header("Content-Type") or "application/octet-stream"
+        dom, media_type = rendered_dom(captured)
         conversion = self.builder.conversion(captured.response_url, ex.sent_at, dom, media_type,
                                              refers_to=static.warc_record_id if static else None)
         location, *_ = self._write([conversion, *self._metadata(captured, conversion)])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from kernel.config import redact_url
+
 DEFAULT_REPLAY_URL = "http://127.0.0.1:8080"
 
 
@@ -31,8 +33,8 @@ def serve(config: Any, host: str, port: int, replay_url: str = DEFAULT_REPLAY_UR
     from web.app import UiOptions, create_app
 
     app = create_app(config, UiOptions(replay_url=replay_url))
-    print(f"nianbao UI: http://{_url_host(host)}:{port}/  (database {config.database_url}; Ctrl-C stops it)",
-          flush=True)
+    print(f"nianbao UI: http://{_url_host(host)}:{port}/  (database {redact_url(config.database_url)}; "
+          "Ctrl-C stops it)", flush=True)
     if not config.ui_password:
         print("read-only: set NIANBAO_UI_PASSWORD to enable operator actions (crawl, add site)", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

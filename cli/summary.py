@@ -14,10 +14,12 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.run import CrawlResult, SiteProgress
+from kernel.config import redact_url
 from storage.browse import crawl_captures
 from storage.catalog import Sessions
 from storage.crawls import CrawlRow, get_crawl
 from storage.db import open_catalogue
+from storage.fetch_outcomes import outcome_counts
 from storage.reports import latest_reports
 
 
@@ -53,14 +55,18 @@ def print_crawl_summary(result: CrawlResult) -> None:
         print(f"crawl of {result.site.id} did not start; see the log")
         return
     print(f"crawl {run.id} of {result.site.name} ({result.site.home_url}): status={run.status} "
-          f"pages={run.pages} attachments={run.attachments} bytes={run.bytes} errors={run.errors}")
+          f"pages={run.pages} attachments={run.attachments} bytes={run.bytes} errors={run.errors} "
+          f"renders={renders(captures.records)}")
     if run.status != "finished":
         print(f"crawl {run.status}: {run.close_reason}")
     print("captures: " + (", ".join(f"{kind}={n}" for kind, n in captures.records) or "none"))
+    failed = outcome_counts(sessions, run.id)
+    if failed:  # URLs not fetched whole, by outcome (storage/fetch_outcomes.py has each with its reason)
+        print("not fetched whole: " + ", ".join(f"{kind}={n}" for kind, n in sorted(failed.items())))
     print()
     print_reports_table(latest_reports(sessions, site=result.site.id))
     print()
-    print(f"database: {result.config.database_url}")
+    print(f"database: {redact_url(result.config.database_url)}")
     print(f"warcs:    {result.config.warc_dir}/ ({', '.join(captures.warc_files)})")
 
 
@@ -137,15 +143,20 @@ def print_sites_summary(results: Sequence[CrawlResult], key_value: bool) -> None
         alerts = [a for a in DriftStore(result.config.home).alerts(result.site.id) if a.crawl_id == result.crawl_id
                   and result.crawl_id is not None]
         counts = (run.pages, run.attachments, run.bytes, run.errors) if run else (0, 0, 0, 0)
-        rows.append((result.site.id, result.site.name, result.status, *counts, reports,
+        rows.append((result.site.id, result.site.name, result.status, *counts,
+                     renders(crawl_captures(sessions, result.crawl_id).records), reports,
                      ",".join(a.kind for a in alerts) or "-"))
+    headers = ["site", "name", "status", "pages", "attachments", "bytes", "errors", "renders", "reports", "alerts"]
     print()
-    print(table(["site", "name", "status", "pages", "attachments", "bytes", "errors", "reports", "alerts"], rows))
+    print(table(headers, rows))
     if key_value:
         for row in rows:
-            print("summary " + " ".join(f"{k}={v}" for k, v in zip(
-                ["site", "name", "status", "pages", "attachments", "bytes", "errors", "reports", "alerts"], row,
-                strict=True)))
+            print("summary " + " ".join(f"{k}={v}" for k, v in zip(headers, row, strict=True)))
+
+
+def renders(records: Sequence[tuple[str, int]]) -> int:
+    """Pages the crawl rendered with the browser: each rendered DOM is archived as one `conversion` record."""
+    return dict(records).get("conversion", 0)
 
 
 def _crawl(sessions: Sessions, crawl_id: int | None) -> CrawlRow | None:

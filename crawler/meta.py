@@ -28,6 +28,8 @@ EXCHANGE_META = (SENT_AT, CAPTURE_ID, REVALIDATES)
 REVISIT_FLAG = "nianbao-revisit"
 # Response flag: a response a resumed crawl answered from its own earlier capture (archive/resume.py).
 RESUMED_FLAG = "nianbao-resumed"
+# Response flag: the body was cut at NIANBAO_MAX_DOWNLOAD_MB (crawler/limits.py); archived with WARC-Truncated.
+TRUNCATED_FLAG = "nianbao-truncated"
 
 
 def for_new_exchange(request: Request) -> Request:

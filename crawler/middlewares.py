@@ -15,12 +15,13 @@ from scrapy.http import Headers, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 
 from archive.capture import CONDITIONAL_HEADERS, CapturedExchange
-from archive.recorder import Recorder, crawl_writer, prepare_warc_dir
-from archive.records import HttpExchange
+from archive.recorder import Recorder, crawl_writer, prepare_warc_dir, rendered_dom
+from archive.records import HttpExchange, payload_sha256
 from archive.replay import ArchivedResponse
 from archive.resume import Resumption
 from archive.writer import WarcWriter
 from crawler import meta
+from crawler.archived_browser import archive_route
 from kernel.config import Config
 from storage.catalog import Catalog, StoredCapture
 from storage.db import open_catalogue
@@ -114,10 +115,15 @@ class WarcRecorderMiddleware:
         """In a resumed crawl: the capture this crawl already made of the request, as its response.
 
         Pages rendered by the browser are rendered again: the data requests a page made are only known to a
-        live browser (spiders/annual_reports.py reads them from its events).
+        live browser (spiders/annual_reports.py reads them from its events). The browser's own requests are then
+        answered from the crawl's captures (crawler/archived_browser.py), and a DOM identical to one the crawl
+        recorded before is not recorded again.
         """
-        if not getattr(self.crawler.spider, "resumed", False) or request.method != "GET" or \
-                request.meta.get(meta.PLAYWRIGHT):
+        if not getattr(self.crawler.spider, "resumed", False) or request.method != "GET":
+            return None
+        if request.meta.get(meta.PLAYWRIGHT):  # rendered again, its requests answered from the archive
+            request.meta["playwright_page_init_callback"] = archive_route(
+                self.resumption, self._crawl_id(), lambda: self._stats_inc("nianbao/browser_from_archive"))
             return None
         answer = self.resumption.answer(request.url, self._crawl_id())
         if answer is None:
@@ -130,6 +136,12 @@ class WarcRecorderMiddleware:
         if meta.RESUMED_FLAG in response.flags:
             return response
         captured = _captured(request, response)
+        if captured.rendered and getattr(self.crawler.spider, "resumed", False):
+            before = self.resumption.rendered_before(captured.response_url, self._crawl_id(),
+                                                     payload_sha256(rendered_dom(captured)[0]))
+            if before is not None:  # the killed run recorded this very DOM
+                request.meta[meta.CAPTURE_ID] = before
+                return response
         source = request.meta.get(meta.REVALIDATES)
         if response.status == 304 and isinstance(source, StoredCapture) and source.url == request.url:
             return self._not_modified(request, response, captured, source)
@@ -217,7 +229,8 @@ def _exchange(request: Request, response: Response) -> HttpExchange:
         protocol=response.protocol or "HTTP/1.1", status=response.status, reason="",
         response_headers=resp_headers, response_body=response.body,
         sent_at=request.meta.get(meta.SENT_AT) or datetime.now(UTC),
-        ip_address=str(response.ip_address) if response.ip_address else None)
+        ip_address=str(response.ip_address) if response.ip_address else None,
+        truncated="length" if meta.TRUNCATED_FLAG in response.flags else None)
 
 
 def _archived_as_response(request: Request, archived: ArchivedResponse, flag: str,

@@ -32,8 +32,9 @@ def retry_after_seconds(value: str, now: datetime) -> float | None:
 class RetryAfterMiddleware:
     """Waits Retry-After (up to NIANBAO_RETRY_AFTER_MAX seconds) and retries, RETRY_TIMES at most.
 
-    Sits at 560, just above RetryMiddleware (550), so it sees the 429/503 first; a wait longer than the
-    maximum leaves the response to RetryMiddleware and the usual error path.
+    Sits at 560, just above RetryMiddleware (550), so it sees the 429/503 first, and counts its retries in
+    RetryMiddleware's ``retry_times``: one budget for both. A wait longer than the maximum is not retried at all
+    (``dont_retry``): the response ends the URL's fetch, recorded with its Retry-After (crawler/outcomes.py).
     """
 
     def __init__(self, max_wait: float, retries: int) -> None:
@@ -49,11 +50,15 @@ class RetryAfterMiddleware:
         if response.status not in (429, 503) or not header:
             return response
         wait = retry_after_seconds(header.decode("latin-1"), datetime.now(UTC))
-        tries = int(request.meta.get(RETRIES, 0))
+        # One budget with RetryMiddleware (its meta key): RETRY_TIMES retries in all, waited for or not.
+        tries = max(int(request.meta.get("retry_times", 0)), int(request.meta.get(RETRIES, 0)))
+        if wait is not None and wait > self.max_wait:
+            request.meta["dont_retry"] = True  # the site asked for a longer pause: not again in this crawl
         if wait is None or wait > self.max_wait or tries >= self.retries:
             return response
         logger.info("retry-after url=%s status=%s wait=%.1f try=%d", request.url, response.status, wait, tries + 1)
         await asyncio.sleep(wait)
         retry = request.replace(dont_filter=True)
+        retry.meta["retry_times"] = tries + 1
         retry.meta[RETRIES] = tries + 1
         return retry

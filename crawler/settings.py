@@ -52,6 +52,8 @@ NIANBAO_TRIGGER = _CONFIG.trigger
 # `nianbao crawl --resume` (and every scheduled run) goes on with a site's last run if it was cut short (killed,
 # or stopped by SIGTERM) and began at most this many hours ago; an older one is left as it is and a new run starts.
 NIANBAO_RESUME_MAX_AGE = _CONFIG.resume_max_age_hours
+# Below this many MB free on the archive's disk a crawl pauses its downloads until space returns (DiskSpaceGuard).
+NIANBAO_MIN_FREE_MB = _CONFIG.min_free_mb
 
 # Distributed mode (`nianbao worker`, `nianbao crawl --distributed`; distributed/): the Redis that holds
 # the shared request queues, duplicate filters and per-host slots; a namespace for its keys (lets several
@@ -78,11 +80,19 @@ NIANBAO_RETRY_AFTER_MAX = _CONFIG.retry_after_max
 CLOSESPIDER_PAGECOUNT = _CONFIG.max_pages
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.25
-DOWNLOAD_TIMEOUT = 60
-# Annual reports are rarely above 50 MB; bigger bodies are refused rather than held in memory.
-DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
+# Seconds for one download, request to last byte: a server that never answers, or dribbles a body byte by byte,
+# ends as a timeout (NIANBAO_DOWNLOAD_TIMEOUT).
+DOWNLOAD_TIMEOUT = _CONFIG.download_timeout
+# Annual reports are rarely above 50 MB. A body over NIANBAO_MAX_DOWNLOAD_MB is cut there and archived as a
+# truncated record (crawler/limits.py); Scrapy's own maximum, which would cancel it and keep nothing, is off.
+NIANBAO_MAX_DOWNLOAD_MB = _CONFIG.max_download_mb
+DOWNLOAD_MAXSIZE = 0
 DOWNLOAD_WARNSIZE = 50 * 1024 * 1024
+# 1 request + 2 retries for a download error or a 5xx/429 (Retry-After waits count as retries too); the URL then
+# ends with a recorded outcome (crawler/outcomes.py).
 RETRY_TIMES = 2
+# A redirect chain longer than this (browsers allow 20) ends as "too-many-redirects"; a loop ends sooner.
+REDIRECT_MAX_TIMES = 10
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 # No listening port: Scrapy's telnet console and its remote-control HTTP server (Scrapy ≥ 2.19: runs Python code
 # sent to a loopback port, and writes its token to a job file in the user's home) are off; nianbao needs neither
@@ -132,15 +142,29 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 
 # --- components ------------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
+    # Never a request to localhost or a non-public address (a link or redirect into the operator's network): first
+    # of all, before robots.txt (100) would fetch anything from such a host.
+    "crawler.ssrf.PrivateAddressGuard": 40,
+    # The final outcome of every request that did not end in a whole page (storage/fetch_outcomes.py): below
+    # Retry (550) and Redirect (600), so it sees only what they gave up on or let through.
+    "crawler.outcomes.FetchOutcomes": 45,
+    # Redirect loops and over-long chains end recorded, just above RedirectMiddleware (600), which would drop them.
+    "crawler.outcomes.RedirectGuard": 610,
     # Proxy: the standard HttpProxyMiddleware (750) reads http_proxy; ours sets request.meta["proxy"]
     # from NIANBAO_PROXY first so the CLI's --proxy wins over the environment.
     "crawler.middlewares.ProxyMiddleware": 740,
     # Retry-After: sees a 429/503 before RetryMiddleware (550) does, waits as asked, then retries.
     "crawler.politeness.RetryAfterMiddleware": 560,
+    # A data request a rendered page already made (fetch/XHR, kept by crawler/browser.py) is answered from what the
+    # browser got, not downloaded again: before the WARC recorder (950), which still records it.
+    "crawler.browser.BrowserMemoMiddleware": 930,
     # The WARC recorder must see every hop and the body as it came off the wire: above
     # HttpCompression (590) and Redirect (600), and above the stats middleware (850) so that it
     # sees the final request headers Scrapy sends.
     "crawler.middlewares.WarcRecorderMiddleware": 950,
+    # The size limit: nearest the download handler, so a body cut at NIANBAO_MAX_DOWNLOAD_MB is trimmed and
+    # flagged before the recorder (950) archives it with WARC-Truncated.
+    "crawler.limits.DownloadLimit": 960,
 }
 
 ITEM_PIPELINES = {
@@ -154,6 +178,11 @@ EXTENSIONS = {
     # order (lifecycle/finish.py): drains DocumentPipeline's parses, assembles the reports, closes the row with
     # status and counts, records withdrawals and drift alerts (what discovery found, under NIANBAO_HOME).
     "crawler.extensions.CrawlRecorder": 100,
+    # Stores the units the spider finds with the site (storage/units.py) and gives them to the crawl's parses.
+    "crawler.units.SiteUnitsRecorder": 200,
+    # Pauses the downloads while the archive's disk has less than NIANBAO_MIN_FREE_MB free (and finishes the WARC
+    # file); goes on when space returns. Off with NIANBAO_MIN_FREE_MB=0.
+    "crawler.diskspace.DiskSpaceGuard": 300,
 }
 
 # --- distributed mode: what a `nianbao worker` changes for each crawl's spider (distributed/) -----------

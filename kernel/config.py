@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,13 @@ class Config:
     host_delay: float = 0.0
     retry_after_max: float = 300.0
     max_pages: int = 5000
+    # A body over this many MB is cut there and archived as a truncated record (crawler/limits.py); 0: no limit.
+    max_download_mb: float = 200.0
+    # Seconds one download may take, from the request to the body's last byte (a slow-dribbling server included).
+    download_timeout: float = 60.0
+    # Below this many MB free on the archive's (or NIANBAO_HOME's) disk a crawl pauses its downloads, and goes on
+    # at 1.5× it (crawler/diskspace.py); 0: no check.
+    min_free_mb: int = 256
     browser: bool = True
     chromium: str = "/usr/bin/chromium"
     log_level: str = "INFO"
@@ -88,6 +96,9 @@ class Config:
             host_delay=float(settings.get("NIANBAO_HOST_DELAY") or 0),
             retry_after_max=float(_default(settings.get("NIANBAO_RETRY_AFTER_MAX"), 300)),
             max_pages=int(settings.get("NIANBAO_MAX_PAGES") or 5000),
+            max_download_mb=float(_default(settings.get("NIANBAO_MAX_DOWNLOAD_MB"), 200)),
+            download_timeout=float(settings.get("NIANBAO_DOWNLOAD_TIMEOUT") or 60),
+            min_free_mb=int(_default(settings.get("NIANBAO_MIN_FREE_MB"), 256)),
             browser=_flag(settings.get("NIANBAO_BROWSER"), True),
             chromium=settings.get("NIANBAO_CHROMIUM") or "/usr/bin/chromium",
             log_level=settings.get("NIANBAO_LOG_LEVEL") or "INFO",
@@ -145,6 +156,9 @@ class Config:
             "NIANBAO_HOST_DELAY": self.host_delay,
             "NIANBAO_RETRY_AFTER_MAX": self.retry_after_max,
             "NIANBAO_MAX_PAGES": self.max_pages,
+            "NIANBAO_MAX_DOWNLOAD_MB": self.max_download_mb,
+            "NIANBAO_DOWNLOAD_TIMEOUT": self.download_timeout,
+            "NIANBAO_MIN_FREE_MB": self.min_free_mb,
             "NIANBAO_BROWSER": self.browser,
             "NIANBAO_CHROMIUM": self.chromium,
             "NIANBAO_LOG_LEVEL": self.log_level,
@@ -159,6 +173,16 @@ def default_database_url(home: Path) -> str:
 def default_warc_dir(home: Path) -> Path:
     """The WARC directory of a NIANBAO_HOME."""
     return home / "warcs"
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its password (if any) replaced by ``***``: the form a database or Redis URL is shown in."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    userinfo, _, hostinfo = parts.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{hostinfo}"))
 
 
 def _split_list(value: Any) -> tuple[str, ...]:

@@ -16,12 +16,13 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from sampleweb.faults import FAULT_SITE, answer_fault, connect_fault
 from sampleweb.resources import Resource, build_site, published, site_endpoints
 from sampleweb.site import Reply
 from sampleweb.sites import SITES
 
 logger = logging.getLogger("sampleweb")
-_BY_HOST = {spec.hostname: spec for spec in SITES.values()}
+_BY_HOST = {spec.hostname: spec for spec in (*SITES.values(), FAULT_SITE)}
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SEEN_MAX = 100_000
 
@@ -86,6 +87,8 @@ class SampleWebHandler(BaseHTTPRequestHandler):
     def do_CONNECT(self) -> None:  # noqa: N802
         self.server.note(SeenRequest(self.command, self.path.rsplit(":", 1)[0].strip("[]").lower(), self.path,
                                      tuple(self.headers.keys())))
+        if connect_fault(self, self.path.rsplit(":", 1)[0].strip("[]").lower()):
+            return
         self._send_text(HTTPStatus.NOT_IMPLEMENTED, "CONNECT is not supported: the sample web serves http only\n",
                         True, site="-")
 
@@ -95,6 +98,8 @@ class SampleWebHandler(BaseHTTPRequestHandler):
     def _serve(self, send_body: bool, form: bytes = b"") -> None:
         host, path = _split_target(self.path, self.headers.get("Host", ""))
         self.server.note(SeenRequest(self.command, host, self.path, tuple(self.headers.keys())))
+        if answer_fault(self, host, path):
+            return None
         spec = _BY_HOST.get(host)
         if spec is None:
             if host in _LOOPBACK and path == "/":

@@ -227,3 +227,20 @@ class ReportEvent(Base):
     url: Mapped[str | None] = mapped_column(Text)
     previous_url: Mapped[str | None] = mapped_column(Text)
     changes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+
+
+class FetchOutcome(Base):
+    """One URL a crawl did not get whole (migration 0008)."""
+
+    __tablename__ = "fetch_outcomes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawls.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    # timeout / connection-reset / data-loss / dns-failure / tls-error / http-<status> / robots-disallowed /
+    # offsite / private-address / redirect-loop / too-many-redirects / truncated / soft-404 / …
+    outcome: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    # The capture that archived what did arrive (a truncated body, an error page), when there is one.
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,10 +1,12 @@
 """The operator's pages: log in and out, start an on-demand crawl, add a site to the registry.
 
-Every POST here checks the CSRF token; every action but logging in needs an operator session.
+Every POST here checks the CSRF token; every action but logging in needs an operator session; wrong passwords
+are throttled per client (web/login_limit.py).
 """
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
@@ -15,6 +17,7 @@ from spiders.registry import Site, add_site, load_registry, resolve_site
 from storage.catalog import Catalog
 from web.auth import check_csrf, log_in, log_out, require_operator
 from web.context import ui
+from web.login_limit import LoginThrottle
 from web.targets import check_crawl_target
 
 router = APIRouter()
@@ -34,8 +37,17 @@ def login_page(request: Request, next: str = "/operator") -> Response:
 def login(request: Request, password: str = Form(""), csrf: str = Form(""), next: str = Form("/operator")) -> Response:
     context = ui(request)
     check_csrf(request, csrf)
+    throttle = context.extra.setdefault("login_throttle", LoginThrottle())
+    client = request.client.host if request.client else "-"
+    wait = math.ceil(throttle.wait(client))
+    if wait:  # too many wrong passwords: not even checked (web/login_limit.py)
+        response = context.render(request, "login.html", status=429, next=_safe_next(next), wait=wait)
+        response.headers["Retry-After"] = str(wait)
+        return response
     if not log_in(request, password, context.config.ui_password):
+        throttle.failed(client)
         return context.render(request, "login.html", status=403, next=_safe_next(next), failed=True)
+    throttle.succeeded(client)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
