@@ -54,12 +54,14 @@ def capture_row(
     record_type: str, *, media_type: str | None = None, fallback: StoredCapture | None = None,
 ) -> CaptureRow:
     """The catalogue row of a capture written at ``location``; validators missing from the response (a 304 may
-    leave them out) are taken from ``fallback``, the capture it revalidated."""
+    leave them out) are taken from ``fallback``, the capture it revalidated. A truncated body keeps none: it is
+    never revalidated (a 304 would stand for the cut body), but fetched again in full."""
     ex = captured.http
+    etag = captured.response_header("ETag") or (fallback.etag if fallback else None)
+    last_modified = captured.response_header("Last-Modified") or (fallback.last_modified if fallback else None)
     return CaptureRow(
         crawl_id=crawl_id, url=captured.response_url, captured_at=ex.sent_at, http_status=ex.status,
         record_type=record_type, warc_file=location.filename, warc_offset=location.offset,
         warc_length=location.length, warc_record_id=location.record_id, payload_sha256=payload_sha256,
         payload_size=len(ex.response_body), media_type=media_type or captured.response_header("Content-Type"),
-        etag=captured.response_header("ETag") or (fallback.etag if fallback else None),
-        last_modified=captured.response_header("Last-Modified") or (fallback.last_modified if fallback else None))
+        etag=None if ex.truncated else etag, last_modified=None if ex.truncated else last_modified)

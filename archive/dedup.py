@@ -7,10 +7,8 @@ this module decides which of them holds a payload.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from archive.records import REVISIT_PROFILE, OriginalCapture
-from storage.catalog import Catalog, OriginalRecord, StoredCapture
+from storage.catalog import Catalog, OriginalRecord
 from storage.queries import as_utc
 
 
@@ -44,20 +42,6 @@ class Dedup:
             return warc_file, warc_offset
         original = self.original(payload_sha256)
         return (original.warc_file, original.warc_offset) if original else (warc_file, warc_offset)
-
-    def warc_files(self, captures: Iterable[StoredCapture]) -> set[str]:
-        """The WARC files that hold these captures, plus those holding the originals their revisits refer to
-        (what a WACZ of them must carry to replay)."""
-        names: set[str] = set()
-        seen: set[str] = set()
-        for cap in captures:
-            names.add(cap.warc_file)
-            if cap.record_type == "revisit" and cap.payload_sha256 and cap.payload_sha256 not in seen:
-                seen.add(cap.payload_sha256)
-                original = self.original(cap.payload_sha256)
-                if original is not None:
-                    names.add(original.warc_file)
-        return names
 
 
 def revisit_target(original: OriginalRecord, payload_sha256: str, *, profile: str = REVISIT_PROFILE) -> OriginalCapture:

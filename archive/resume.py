@@ -3,11 +3,15 @@
 A resumed crawl starts again from the home page under the same crawl id. Its frontier and its seen set are
 the crawl's captures in the catalogue: the k-th request for a URL is answered by the crawl's k-th capture of
 that URL (a retried 500 replays its retries), read back from the WARC. So the spider walks the same path again
-without a single request to the site until it reaches what was never fetched, and nothing is written twice.
+without a single request to the site until it reaches what was never fetched, and nothing is written twice. A record
+the killed run wrote but did not live to catalogue is catalogued first (archive/uncatalogued.py).
 
 Only GET requests are answered this way (the spider sends no others; a Hanweb jpage list is a GET of the data
-proxy with its range in the query). A page the browser rendered is rendered (and its DOM recorded) again: its
-data requests are only known to a live browser, so its `conversion` capture answers nothing.
+proxy with its range in the query). A page the browser rendered is rendered again — its data requests are only
+known to a live browser — but the browser too is answered from the crawl's captures (``for_browser``: the page's
+static capture, the data requests the spider archived), so a resumed render asks the site only for what the crawl
+never archived (scripts, stylesheets); and a DOM that comes out as the crawl recorded it before is not recorded
+again (``rendered_before``).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 
 from archive.dedup import Dedup
 from archive.replay import ArchivedResponse, archived_response
+from archive.uncatalogued import catalogue_uncatalogued
 from kernel.errors import ArchiveError
 from storage.catalog import HTTP_RECORD_TYPES, Catalog, StoredCapture
 
@@ -31,9 +36,13 @@ class ArchiveAnswers:
 
     def __init__(self, captures: Iterable[StoredCapture]) -> None:
         self.by_url: dict[str, list[StoredCapture]] = defaultdict(list)
+        # The crawl's rendered DOMs (`conversion` captures): url -> {payload digest: capture id}.
+        self.rendered: dict[str, dict[str, int]] = defaultdict(dict)
         for capture in captures:
             if capture.record_type in HTTP_RECORD_TYPES:  # a rendered DOM is not an HTTP response
                 self.by_url[capture.url].append(capture)
+            elif capture.record_type == "conversion" and capture.payload_sha256:
+                self.rendered[capture.url][capture.payload_sha256] = capture.id
         self.asked: dict[str, int] = defaultdict(int)
 
     def __len__(self) -> int:
@@ -47,6 +56,11 @@ class ArchiveAnswers:
             return None
         self.asked[url] = k + 1
         return captures[k]
+
+    def newest_ok(self, url: str) -> StoredCapture | None:
+        """The newest 200 (or 304 revalidating one) capture of ``url``, without taking it from the k-th order."""
+        ok = [c for c in self.by_url.get(url, []) if c.http_status in (200, 304) and c.payload_sha256]
+        return ok[-1] if ok else None
 
 
 def read_capture(catalog: Catalog, warc_dir: Path, capture: StoredCapture) -> ArchivedResponse:
@@ -81,14 +95,33 @@ class Resumption:
         self.warc_dir = warc_dir
         self.answers: ArchiveAnswers | None = None
 
-    def answer(self, url: str, crawl_id: int) -> ResumedAnswer | None:
-        """The capture that answers this GET of ``url``, read back; None to fetch it (never captured, or unreadable)."""
+    def _answers(self, crawl_id: int) -> ArchiveAnswers:
         if self.answers is None:
+            catalogue_uncatalogued(self.catalog, self.warc_dir, crawl_id)  # what the kill left uncatalogued
             self.answers = ArchiveAnswers(self.catalog.iter_captures(crawl_id=crawl_id))
             logger.info("event=resume_from_archive captures=%d", len(self.answers))
-        capture = self.answers.next_capture(url)
+        return self.answers
+
+    def answer(self, url: str, crawl_id: int) -> ResumedAnswer | None:
+        """The capture that answers this GET of ``url``, read back; None to fetch it (never captured, or unreadable)."""
+        capture = self._answers(crawl_id).next_capture(url)
         if capture is None:
             return None
+        return self._read(url, capture)
+
+    def for_browser(self, url: str, crawl_id: int) -> ResumedAnswer | None:
+        """A browser's GET of ``url`` while it re-renders a page: the crawl's newest 200 capture of it (the page's
+        own static capture, a data request the spider archived), read back; None to let the browser fetch it.
+        It does not take a capture from the spider's own order (``answer``): the spider asks for them too."""
+        capture = self._answers(crawl_id).newest_ok(url)
+        return None if capture is None else self._read(url, capture)
+
+    def rendered_before(self, url: str, crawl_id: int, dom_sha256: str) -> int | None:
+        """The capture id of this very DOM of ``url`` if the crawl recorded it before it was cut short (it is then
+        not recorded again), else None."""
+        return self._answers(crawl_id).rendered.get(url, {}).get(dom_sha256)
+
+    def _read(self, url: str, capture: StoredCapture) -> ResumedAnswer | None:
         try:
             return ResumedAnswer(capture.id, read_capture(self.catalog, self.warc_dir, capture))
         except ArchiveError as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import redis
 
-from kernel.config import Config
+from kernel.config import Config, redact_url
 from kernel.errors import ConfigError
 
 
@@ -23,7 +23,7 @@ def redis_client(config: Config) -> redis.Redis:
     try:
         client.ping()
     except redis.RedisError as exc:
-        raise ConfigError(f"Redis at NIANBAO_REDIS_URL={config.redis_url} is not reachable: {exc}") from exc
+        raise ConfigError(f"Redis at NIANBAO_REDIS_URL={redact_url(config.redis_url)} is not reachable: {exc}") from exc
     return client
 
 

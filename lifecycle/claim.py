@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from kernel.config import Config
+from kernel.config import Config, redact_url
 from kernel.errors import ConfigError, NianbaoError
 from lifecycle.active import listed_as_active
 from storage.catalog import Catalog, Sessions, SiteRow
@@ -85,7 +85,7 @@ def _lost_distributed(crawl: CrawlRow, config: Config, sessions: Sessions, now: 
             return False
     except ConfigError:
         return False  # Redis unreachable: the run may well be going on
-    reason = f"distributed run no longer listed in Redis at {config.redis_url}"
+    reason = f"distributed run no longer listed in Redis at {redact_url(config.redis_url)}"
     if interrupt_lost(sessions, crawl.id, now, reason):
         logger.warning("distributed crawl lost site=%s crawl=%s: not listed in Redis, marked interrupted",
                        crawl.site_id, crawl.id)

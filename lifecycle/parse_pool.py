@@ -4,10 +4,13 @@ Parsing is CPU-heavy, so it runs in worker processes outside Scrapy's reactor; e
 the WARC (the archive is the one path for data) and returns a ParseJobResult. Jobs wait in a queue of small job
 descriptors (a location in the archive, never a payload) and go to the workers as they free up: submitting never
 blocks, and at most `workers` jobs are in the processes at once — so a job's clock starts when a worker takes it.
+New workers are started and warmed (their imports done) before they get jobs: a process start that takes seconds on
+a loaded machine never counts against a document's time limit.
 
 A supervisor thread owns the executor and enforces the limits: a job still running after ``timeout`` seconds gets a
 failed outcome and the workers are replaced (killing the stuck one); a memory limit (``RLIMIT_AS`` in each worker)
-fails an allocation over it with a MemoryError outcome; a job whose worker died (killed, segfault) is tried once
+fails an allocation over it with a MemoryError outcome (the limit is what a document may add to a started
+worker); a job whose worker died (killed, segfault) is tried once
 more, alone, since the death may have been another job's fault. Every worker exits when its parent process is gone.
 """
 
@@ -29,6 +32,7 @@ from typing import Any
 
 from archive.reader import read_record
 from kernel.errors import NianbaoError
+from lifecycle.lineage import die_with_parent
 
 logger = logging.getLogger(__name__)
 DEFAULT_MEMORY_LIMIT_MB = 2048
@@ -46,6 +50,8 @@ class ParseJob:
     warc_offset: int
     url: str
     media_type: str | None
+    # The unit names the site shows, with their region codes (storage/units.py): identity evidence for the parser.
+    known_units: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,8 @@ def run_job(job: ParseJob) -> ParseJobResult:
 
     try:
         payload = read_record(Path(job.warc_dir), job.warc_file, job.warc_offset).payload
-        result = parse_document(payload, media_type=job.media_type, url=job.url, filename=job.url)
+        result = parse_document(payload, media_type=job.media_type, url=job.url, filename=job.url,
+                                known_units=dict(job.known_units))
     except NianbaoError as exc:
         return ParseJobResult(job, ok=False, reason=f"{type(exc).__name__}: {exc}")
     except MemoryError:
@@ -84,6 +91,9 @@ def run_job(job: ParseJob) -> ParseJobResult:
                           text=result.text, record=result.record, warnings=tuple(result.warnings))
 
 
+_document_limit_mb = 0  # in a worker: the memory a document may take (set by _start_worker)
+
+
 def _exit_with_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(PARENT_CHECK_SECONDS)
@@ -91,18 +101,32 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _start_worker(limit_bytes: int | None, parent: int) -> None:
-    """Pool initializer: die with the parent, and cap the address space so a runaway parse fails, not the host."""
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watch").start()
+    """Pool initializer: die with the parent (the kernel kills the worker the moment its parent dies, even by
+    SIGKILL; a watching thread where that is not available), load the document stack, then cap the address space
+    at what the worker has now plus ``limit_bytes``, so a runaway parse fails, not the host. (The libraries alone
+    map ~600 MB — OpenCV, ONNX Runtime, pdfium: a limit set before importing them would kill the worker at start.)"""
+    if not die_with_parent(parent):
+        threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watch").start()
+    import parsing  # noqa: F401 — the whole document stack, before the limit
+
+    global _document_limit_mb
     if limit_bytes:
-        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+        _document_limit_mb = limit_bytes // 2**20
+        with open("/proc/self/statm") as statm:
+            mapped = int(statm.read().split()[0]) * resource.getpagesize()
+        resource.setrlimit(resource.RLIMIT_AS, (mapped + limit_bytes, mapped + limit_bytes))
+
+
+def _warm() -> int:
+    """A no-op job: it returns once the worker has started and imported what a parse needs."""
+    return os.getpid()
 
 
 def _guarded(runner: Runner, job: ParseJob) -> ParseJobResult:
     try:
         return runner(job)
     except MemoryError:
-        soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
-        return ParseJobResult(job, ok=False, reason=f"memory: parse exceeded the {soft // 2**20} MB limit")
+        return ParseJobResult(job, ok=False, reason=f"memory: parse exceeded the {_document_limit_mb} MB limit")
 
 
 @dataclass
@@ -130,6 +154,7 @@ class ParsePool:
         self._running: dict[Future[ParseJobResult], _Entry] = {}
         self._closed = False
         self._executor: ProcessPoolExecutor | None = None
+        self._warming: list[Future[int]] = []
         self._thread = threading.Thread(target=self._supervise, daemon=True, name="parse-pool")
         self._thread.start()
 
@@ -197,7 +222,10 @@ class ParsePool:
         entry.deliver(ParseJobResult(entry.job, ok=False, reason=f"worker died: {type(exc).__name__}: {exc}"))
 
     def _feed(self) -> None:
-        """Hand queued jobs to free workers; a retried job runs alone (it may be the one that kills workers)."""
+        """Hand queued jobs to free workers once they are warm; a retried job runs alone (it may be the one that
+        kills workers)."""
+        if self._queue and not self._warm_workers():
+            return
         while self._queue and len(self._running) < self.workers:
             if any(e.attempt > 1 for e in self._running.values()):
                 return
@@ -205,15 +233,36 @@ class ParsePool:
                 return
             entry = self._queue.popleft()
             entry.started = time.monotonic()
-            future = self._pool().submit(_guarded, self.runner, entry.job)
+            try:
+                future = self._pool().submit(_guarded, self.runner, entry.job)
+            except BrokenProcessPool:  # a worker died while idle (killed): the executor refuses jobs from then on
+                logger.warning("parse pool broken while idle: new workers")
+                self._replace_executor()
+                future = self._pool().submit(_guarded, self.runner, entry.job)
             future.add_done_callback(lambda _f: self._wake.set())
             self._running[future] = entry
+
+    def _warm_workers(self) -> bool:
+        """Whether the workers are up: starts them (one warm-up job each) when there are none."""
+        if self._executor is None:
+            executor = self._pool()
+            self._warming = [executor.submit(_warm) for _ in range(self.workers)]
+            for future in self._warming:
+                future.add_done_callback(lambda _f: self._wake.set())
+        if not all(f.done() for f in self._warming):
+            return False
+        if any(f.exception() is not None for f in self._warming):  # a worker died starting: start them again
+            logger.warning("parse workers died while starting: new workers")
+            self._kill_executor()
+            return False
+        return True
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             ctx = multiprocessing.get_context("spawn")  # never fork a process running a Twisted reactor
             self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
                                                  initializer=_start_worker, initargs=(self.memory_limit, os.getpid()))
+            self._warming = []
         return self._executor
 
     def _replace_executor(self) -> None:

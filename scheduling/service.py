@@ -20,6 +20,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from kernel.config import Config
+from lifecycle.lineage import stopped_with_this_process
 from scheduling.cron import site_trigger
 from spiders.registry import Site
 from storage.crawls import recover_stale, running
@@ -62,7 +63,10 @@ class ScheduleService:
         with self.lock:
             if self.stopping.is_set():
                 return
-            child = subprocess.Popen(self._command(site_id), env=self._env(), start_new_session=True)
+            # A crawl of its own session, stopped (SIGTERM: it closes `interrupted`, the next run resumes it) if the
+            # scheduler dies without stopping it, even by SIGKILL: never an orphaned crawl.
+            child = subprocess.Popen(self._command(site_id), env=self._env(), start_new_session=True,
+                                     preexec_fn=stopped_with_this_process())
             self.children[site_id] = child
         logger.info("schedule start site=%s pid=%s", site_id, child.pid)
         code = child.wait()

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.db import reconnecting
 from storage.models import Capture, Crawl, Document, Payload, Site
 
 # Capture record types that stand for an HTTP exchange; a `conversion` (a DOM the browser rendered) does not.
@@ -141,12 +142,14 @@ class Catalog:
         with self.sessions() as s:
             return int(s.scalar(select(func.count()).select_from(Capture)) or 0)
 
+    @reconnecting
     def captured_payload(self, capture_id: int) -> CapturedPayload:
         """The payload digest and media type of one capture (it must exist)."""
         with self.sessions() as s:
             row = s.get_one(Capture, capture_id)
             return CapturedPayload(row.id, row.payload_sha256, row.media_type)
 
+    @reconnecting
     def original_record(self, payload_sha256: str) -> OriginalRecord | None:
         """The first full `response` record of this payload, if any crawl archived it before."""
         with self.sessions() as s:
@@ -160,6 +163,7 @@ class Catalog:
                 return None
             return OriginalRecord(row.warc_record_id, row.url, row.captured_at, row.warc_file, row.warc_offset)
 
+    @reconnecting
     def record_capture(self, cap: CaptureRow) -> int:
         """Store a capture (and its payload, the first time it is seen); return the capture id."""
         with self.sessions.begin() as s:
@@ -183,6 +187,7 @@ class Catalog:
             s.flush()
             return row.id
 
+    @reconnecting
     def record_document(
         self, *, site_id: str, crawl_id: int, url: str, kind: str, capture_id: int,
         page_url: str | None, anchor_text: str | None, title: str | None, now: datetime | None = None,
@@ -201,6 +206,7 @@ class Catalog:
             s.flush()
             return doc.id
 
+    @reconnecting
     def latest_ok_capture(self, url: str) -> StoredCapture | None:
         """The newest 200 HTTP capture of ``url`` with a payload: its validators drive a conditional re-fetch.
 
@@ -216,6 +222,7 @@ class Catalog:
             ).first()
             return None if row is None else stored_capture(row)
 
+    @reconnecting
     def latest_http_capture(self, url: str, crawl_id: int) -> StoredCapture | None:
         """The newest HTTP capture (response or revisit, not a rendered DOM) of ``url`` in one crawl."""
         with self.sessions() as s:

@@ -17,6 +17,7 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.db import reconnecting
 from storage.models import Crawl
 from storage.queries import as_utc
 
@@ -94,6 +95,7 @@ def reopen_crawl(sessions: sessionmaker[Session], crawl_id: int) -> bool:
         raise
 
 
+@reconnecting
 def finish_crawl(sessions: sessionmaker[Session], crawl_id: int, now: datetime, status: str, reason: str,
                  counts: dict[str, int]) -> CrawlRow:
     """Close the run with its status, reason and counters (pages, attachments, bytes, errors); the row as closed."""
@@ -104,6 +106,14 @@ def finish_crawl(sessions: sessionmaker[Session], crawl_id: int, now: datetime, 
             setattr(crawl, name, value)
         s.flush()
         return crawl_row(crawl)
+
+
+@reconnecting
+def note_crawl(sessions: sessionmaker[Session], crawl_id: int, reason: str | None) -> None:
+    """Say on a `running` run's row why it is held up (its downloads paused: the disk is full), or clear it (None);
+    the reason is replaced when the run closes."""
+    with sessions.begin() as s:
+        s.execute(update(Crawl).where(Crawl.id == crawl_id, Crawl.status == "running").values(close_reason=reason))
 
 
 def interrupt_lost(sessions: sessionmaker[Session], crawl_id: int, now: datetime, reason: str) -> bool:

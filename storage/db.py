@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import fcntl
+import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kernel.errors import NianbaoError
 
+logger = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+# How long a new PostgreSQL connection is waited for while the server is down (a restart), and how often it is tried.
+RECONNECT_SECONDS = 60.0
+RECONNECT_PAUSE = 0.5
 # PostgreSQL advisory lock key held while migrating (any number; the same in every nianbao process).
 MIGRATION_LOCK = 0x6E69616E62616F  # "nianbao"
 # The URLs this process has brought to the head revision: opening them again needs no migration check.
@@ -33,7 +43,46 @@ def engine_for(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A server that restarts under a crawl: a pooled connection it dropped is found dead when checked out (pre-ping)
+    # and replaced, and a new connection is waited for while the server is down (up to RECONNECT_SECONDS).
+    engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "do_connect", _connect_waiting)
+    return engine
+
+
+def reconnecting(fn: Callable[P, T]) -> Callable[P, T]:
+    """Run a one-transaction catalogue function again when the server dropped the connection under it (a restart):
+    the transaction went with the connection, so running it again is safe; tried for up to RECONNECT_SECONDS, as a
+    new connection is. (A commit whose acknowledgement is lost with the connection would be made twice: PostgreSQL
+    drops connections between statements on a restart, so this is not seen in practice.)"""
+
+    @wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        deadline = time.monotonic() + RECONNECT_SECONDS
+        while True:
+            try:
+                return fn(*args, **kwargs)
+            except DBAPIError as exc:
+                if not exc.connection_invalidated or time.monotonic() >= deadline:
+                    raise
+                logger.warning("event=db_retry call=%s reason=connection lost", fn.__qualname__)
+                time.sleep(RECONNECT_PAUSE)
+
+    return run
+
+
+def _connect_waiting(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+    """Connect, trying again every RECONNECT_PAUSE seconds while the server refuses (restarting), up to
+    RECONNECT_SECONDS; then the error goes up (the crawl ends `interrupted`, its archive whole)."""
+    deadline = time.monotonic() + RECONNECT_SECONDS
+    while True:
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError as exc:
+            if time.monotonic() >= deadline:
+                raise
+            logger.warning("event=db_reconnect reason=%s", str(exc).strip().splitlines()[0][:200])
+            time.sleep(RECONNECT_PAUSE)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

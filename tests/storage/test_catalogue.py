@@ -53,7 +53,7 @@ def test_migrations_create_the_schema_from_empty(database_url: str) -> None:
     assert {"sites", "crawls", "captures", "payloads", "documents", "parse_outcomes", "reports",
             "report_versions", "report_renditions", "report_events", "report_search", "alembic_version"} <= tables
     with engine_for(database_url).connect() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0006"
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0007"
 
 
 def test_identical_payload_is_stored_once(database_url: str) -> None:
