@@ -117,6 +117,9 @@ if NIANBAO_BROWSER:
 # scrapy-playwright needs the asyncio reactor (Scrapy's default since 2.13; said here so nothing overrides it).
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
+# One Playwright driver and one Chromium per process, started at the first render (not one per crawl at its start):
+# `crawl --all` of many sites that need no browser starts none (crawler/shared_browser.py).
+PLAYWRIGHT_BROWSER_PROVIDER = "crawler.shared_browser.SharedBrowserProvider"
 # Debian's chromium (scripts/install-system-deps); `playwright install` is never needed. The proxy is set per
 # browser context from the request's proxy (spiders/annual_reports.py), so --proxy and http_proxy apply too.
 # The browser talks to the site and to nothing else (tests/crawler/test_crawl_network.py): its own services are

@@ -54,6 +54,6 @@ def test_chrome_text_stays_out_of_the_article_and_its_metadata() -> None:
     extraction = extract(html.encode("utf-8"))
     assert extraction.text == TEXT and extraction.tables == []
     assert extraction.meta["title"] == "平罗县教育局2023年政府信息公开工作年度报告"
-    assert extraction.meta["发布日期"].startswith("2024-01-23") and extraction.meta["发布机构"] == "平罗县教育局"
+    assert extraction.meta["发布日期"].startswith("2024-01-23") and extraction.meta["来源"] == "平罗县教育局"
     _, bare = _page(pingluo.PORTAL)
     assert not {"发布机构", "发布日期", "索引号", "文号", "成文日期"} & set(extract(bare.encode("utf-8")).meta)

@@ -84,3 +84,23 @@ def test_a_crawl_of_a_js_list_site_fetches_each_url_once_and_counts_its_render(
     assert any("Proxy-Connection" in r.headers for r in seen), "the browser never ran: the test would prove nothing"
     targets = Counter(r.target for r in seen)
     assert [t for t, n in targets.items() if n > 1] == [], targets
+
+
+def test_crawl_all_starts_one_browser_for_the_process_and_none_for_sites_that_need_none(
+        sampleweb: SampleWebServer, tmp_path: Path) -> None:
+    """scrapy-playwright alone starts a Playwright driver per crawl at its start (crawler/shared_browser.py): here
+    two sites crawled at once start one browser in all, at lingwu's render; a static site alone starts none."""
+    def crawl_all(sites: list[str], home: Path) -> str:
+        registry = tmp_path / f"{home.name}.toml"
+        registry.write_text("".join(site_row_toml(Site(id=s, **registry_row(s))) for s in sites), "utf-8")
+        env = {"NIANBAO_HOME": str(home), "NIANBAO_REGISTRY": str(registry), "NIANBAO_BROWSER": "1",
+               "NIANBAO_SITE_CONCURRENCY": "2"}
+        out = run_nianbao(["crawl", "--all", "--proxy", sampleweb.proxy_url], env)
+        assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+        return out.stderr  # piped: the log is on stderr
+
+    mixed = crawl_all(["lingwu", "yanchi"], tmp_path / "mixed")
+    assert mixed.count("launching the process's browser") == 1, mixed[-3000:]
+    assert mixed.count("the process's browser is closed") == 1
+    static = crawl_all(["yanchi"], tmp_path / "static")
+    assert "launching the process's browser" not in static and "crawl closed site=yanchi" in static
