@@ -31,6 +31,8 @@ _YEAR_TEXT = ("{y}年", "{y}年度", "{y}", "{y}年年报")
 _YEAR_SLUG = ("{y}n", "nb_{y}n", "{y}", "nb{y}")
 _GROUPS = (("县直部门", "bm", "department"), ("乡镇（街道）", "xzjd", "town"), ("部门", "bumen", "department"),
            ("乡镇", "xz", "town"))
+_GROUP_UNITS = {"department": (("教育局", "财政局"), ("民政局", "卫生健康局")),
+                "town": (("城关镇人民政府", "东关街道办事处"), ("新城镇人民政府", "西关街道办事处"))}
 _SYLLABLES = "丰庆嘉禾柳林梅兰桂竹松柏杏桃樟榆槐杨"
 
 
@@ -90,7 +92,9 @@ def year_columns_site(seed: int) -> YearColumnsSite:
             level = ""
         elif knobs.split == "unit":
             text, slug, level = _GROUPS[(knobs.text_form + k) % 4]
-            stem = ("教育局", "财政局") if level == "department" else ("城关镇人民政府", "东关街道办事处")
+            # Two groups of one level (县直部门 and 部门) hold different units: a unit's report is in one place.
+            nth = sum(1 for sub in subs if sub.level == level)
+            stem = _GROUP_UNITS[level][nth % 2]
             entries = tuple(derived(county, f"{name}{s}", newest - j, f"{newest - j + 1}-01-2{j}", "html_inline")
                             for s in stem for j in range(2))
         else:

@@ -96,3 +96,15 @@ def test_labels_are_spelled_as_county_templates_spell_them() -> None:
     assert label("来源", "ideographic") == "来　　源："
     assert label("发布机构", "no-colon") == "发布机构"
     assert label("发布机构", "halfwidth") == "发布机构:"
+
+
+def test_a_site_publishes_each_unit_s_report_for_a_year_once() -> None:
+    """One report per (unit, year) and site: the suite counts a report found by its page, so a generator that put
+    one unit's report on two pages would ask for a report the archive rightly keeps once."""
+    doubled = {}
+    for seed in SUITE:
+        truth = variant_truth(seed)
+        counts = Counter((r.unit_name, r.report_year) for r in truth.reports)
+        if any(n > 1 for n in counts.values()):
+            doubled[seed] = [key for key, n in counts.items() if n > 1]
+    assert doubled == {}
