@@ -1,4 +1,4 @@
-"""Shared fixtures: the sample web on loopback, and catalogue databases on SQLite and PostgreSQL."""
+"""Shared fixtures: the sample web on loopback, catalogue databases on SQLite and PostgreSQL, and Playwright."""
 
 from __future__ import annotations
 
@@ -28,6 +28,18 @@ def sampleweb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
     with SampleWebServer(cache_dir=tmp_path_factory.mktemp("sampleweb-cache")) as web:
         yield web
+
+
+@pytest.fixture(scope="session")
+def sync_playwright_session() -> Iterator[Any]:
+    """The session's one Playwright (sync API) for the UI and replay tests: a second one started in the same thread
+    while the first lives is refused ("using Playwright Sync API inside the asyncio loop")."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("playwright is not installed: run `make test` (pip install -e '.[dev]')")
+    with sync_playwright() as playwright:
+        yield playwright
 
 
 @contextmanager

@@ -20,7 +20,6 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
 
 from crawler.settings import PLAYWRIGHT_LAUNCH_OPTIONS
 from tests.replay.conftest import Recrawled
@@ -42,7 +41,8 @@ FETCH = """async (url) => {
 
 
 @pytest.fixture(scope="module")
-def replay(recrawled: Recrawled, recrawl_wacz: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def replay(recrawled: Recrawled, recrawl_wacz: Path, tmp_path_factory: pytest.TempPathFactory,
+           sync_playwright_session: Any) -> Iterator[Any]:
     """(the frame of ReplayWeb.page's app that its service worker controls, the base URL, refused requests)."""
     if not (RWP / "sw.js").exists():
         pytest.fail(f"{RWP} is missing: run `npm ci --prefix tests/replay` (make test does)")
@@ -51,8 +51,9 @@ def replay(recrawled: Recrawled, recrawl_wacz: Path, tmp_path_factory: pytest.Te
     files = {"/index.html": page_html, "/ui.js": RWP / "ui.js", "/replay/ui.js": RWP / "ui.js",
              "/replay/sw.js": RWP / "sw.js", "/export.wacz": recrawl_wacz}
     options = dict(PLAYWRIGHT_LAUNCH_OPTIONS)
-    with serve_files(files) as base, refusing_proxy() as (proxy, refused), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**{**options, "args": [*options["args"], f"--proxy-server={proxy}"]})
+    with serve_files(files) as base, refusing_proxy() as (proxy, refused):
+        args = [*options["args"], f"--proxy-server={proxy}"]
+        browser = sync_playwright_session.chromium.launch(**{**options, "args": args})
         try:
             page = browser.new_context().new_page()
             page.goto(f"{base}/index.html")

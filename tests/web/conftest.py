@@ -52,18 +52,14 @@ def serve_app(config: Config, options: UiOptions | None = None) -> Iterator[str]
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(sync_playwright_session: Any) -> Iterator[Any]:
     """Headless Debian Chromium under Playwright (no `playwright install`: the browser download is impossible)."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-deps (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("playwright is not installed: run `make test` (pip install -e '.[dev]')")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    chromium = sync_playwright_session.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                                       headless=True)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture
