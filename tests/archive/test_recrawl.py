@@ -4,9 +4,6 @@ indexes, exports to WACZ and replays in pywb."""
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import time
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -24,7 +21,8 @@ from sampleweb.server import SampleWebServer
 from sampleweb.truth import expected_reports
 from tests.archive.counting_proxy import CountingForwarder
 from tests.archive.warc_helpers import warcio_check
-from tests.conftest import REPO, run_nianbao
+from tests.conftest import run_nianbao
+from tests.replay.servers import serve_pywb
 
 
 @dataclass(frozen=True)
@@ -167,34 +165,8 @@ def test_export_wacz_of_the_first_crawl_validates(two_crawls: TwoCrawls) -> None
 
 @pytest.fixture
 def pywb_url(two_crawls: TwoCrawls) -> Iterator[str]:
-    wayback = REPO / ".venv-pywb" / "bin" / "wayback"
-    if not wayback.exists():
-        pytest.fail(f"{wayback} is missing: run `make .venv-pywb` (pywb lives in its own venv)")
-    out = run_nianbao(["archive", "pywb", "--dir", str(two_crawls.home / "pywb")], two_crawls.env)
-    assert out.returncode == 0, out.stderr[-3000:]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([str(wayback), "--bind", "127.0.0.1", "-p", str(port)], cwd=two_crawls.home / "pywb",
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        _wait_for_port(port, proc)
-        yield f"http://127.0.0.1:{port}/nianbao"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-def _wait_for_port(port: int, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "pywb exited at start"
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail("pywb did not listen within 30 s")
+    with serve_pywb(two_crawls.home, two_crawls.env) as url:
+        yield url
 
 
 def test_pywb_replays_a_report_page_and_its_pdf(two_crawls: TwoCrawls, pywb_url: str) -> None:

@@ -1,15 +1,56 @@
-"""Loopback servers for the replay tests: static files with byte ranges (what ReplayWeb.page reads a WACZ with),
-and a proxy that answers nothing and writes down every request a browser tried to send off the machine."""
+"""Loopback servers for the replay tests: pywb over an archive, static files with byte ranges (what ReplayWeb.page
+reads a WACZ with), and a proxy that answers nothing and writes down every request a browser tried to send off the
+machine."""
 
 from __future__ import annotations
 
 import http.server
 import mimetypes
 import re
+import socket
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+
+@contextmanager
+def serve_pywb(home: Path, env: dict[str, str]) -> Iterator[str]:
+    """pywb (its own venv) serving the collection `nianbao archive pywb` configures for ``home``; yields the
+    collection URL."""
+    from tests.conftest import REPO, run_nianbao
+
+    wayback = REPO / ".venv-pywb" / "bin" / "wayback"
+    if not wayback.exists():
+        raise AssertionError(f"{wayback} is missing: run `make .venv-pywb` (pywb lives in its own venv)")
+    out = run_nianbao(["archive", "pywb", "--dir", str(home / "pywb")], env)
+    assert out.returncode == 0, out.stderr[-3000:]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([str(wayback), "--bind", "127.0.0.1", "-p", str(port)], cwd=home / "pywb",
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_port(port, proc)
+        yield f"http://127.0.0.1:{port}/nianbao"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "pywb exited at start"
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("pywb did not listen within 30 s")
+
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 

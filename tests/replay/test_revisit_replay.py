@@ -4,9 +4,6 @@ crawl in pywb's timemap and calendar, and its later capture replays as the conte
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -16,41 +13,16 @@ from email.utils import format_datetime
 import pytest
 from warcio.timeutils import timestamp_to_datetime
 
-from tests.conftest import REPO, run_nianbao
+from tests.conftest import run_nianbao
 from tests.replay.conftest import Recrawled
+from tests.replay.servers import serve_pywb
 
 
 @pytest.fixture(scope="module")
 def pywb(recrawled: Recrawled) -> Iterator[str]:
-    """pywb (its own venv) serving the collection `nianbao archive pywb` configures; yields the collection URL."""
-    wayback = REPO / ".venv-pywb" / "bin" / "wayback"
-    if not wayback.exists():
-        pytest.fail(f"{wayback} is missing: run `make .venv-pywb` (pywb lives in its own venv)")
-    out = run_nianbao(["archive", "pywb", "--dir", str(recrawled.home / "pywb")], recrawled.env)
-    assert out.returncode == 0, out.stderr[-3000:]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([str(wayback), "--bind", "127.0.0.1", "-p", str(port)], cwd=recrawled.home / "pywb",
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        _wait_for_port(port, proc)
-        yield f"http://127.0.0.1:{port}/nianbao"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-def _wait_for_port(port: int, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "pywb exited at start"
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail("pywb did not listen within 30 s")
+    """pywb serving the re-crawled archive; yields the collection URL."""
+    with serve_pywb(recrawled.home, recrawled.env) as url:
+        yield url
 
 
 def _get(url: str) -> tuple[int, dict[str, str], bytes]:
