@@ -4,6 +4,8 @@ The NIANBAO_* environment variables are read by `kernel.config.Config.from_env` 
 them into Scrapy's settings. Components read nianbao's own values back with `Config.from_settings(crawler.settings)`.
 """
 
+from scrapy.settings.default_settings import RETRY_EXCEPTIONS as _SCRAPY_RETRY_EXCEPTIONS
+
 from kernel.config import Config
 
 _CONFIG = Config.from_env()
@@ -91,6 +93,8 @@ DOWNLOAD_WARNSIZE = 50 * 1024 * 1024
 # 1 request + 2 retries for a download error or a 5xx/429 (Retry-After waits count as retries too); the URL then
 # ends with a recorded outcome (crawler/outcomes.py).
 RETRY_TIMES = 2
+# A render that times out (Chromium's navigation under a loaded machine) is retried like a download timeout.
+RETRY_EXCEPTIONS = [*_SCRAPY_RETRY_EXCEPTIONS, "playwright.async_api.TimeoutError"]
 # A redirect chain longer than this (browsers allow 20) ends as "too-many-redirects"; a loop ends sooner.
 REDIRECT_MAX_TIMES = 10
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -161,6 +165,10 @@ DOWNLOADER_MIDDLEWARES = {
     # A data request a rendered page already made (fetch/XHR, kept by crawler/browser.py) is answered from what the
     # browser got, not downloaded again: before the WARC recorder (950), which still records it.
     "crawler.browser.BrowserMemoMiddleware": 930,
+    # A page without a declared charset is read as UTF-8 or else GB18030, before Scrapy's guess takes a short GBK
+    # page for Korean (crawler/chinese_text.py): below HttpCompression (590), so it sees the decoded body; the
+    # archived bytes are untouched.
+    "crawler.chinese_text.UndeclaredCharsetMiddleware": 580,
     # The WARC recorder must see every hop and the body as it came off the wire: above
     # HttpCompression (590) and Redirect (600), and above the stats middleware (850) so that it
     # sees the final request headers Scrapy sends.

@@ -104,3 +104,16 @@ def test_crawl_all_starts_one_browser_for_the_process_and_none_for_sites_that_ne
     assert mixed.count("the process's browser is closed") == 1
     static = crawl_all(["yanchi"], tmp_path / "static")
     assert "launching the process's browser" not in static and "crawl closed site=yanchi" in static
+
+
+def test_a_render_that_times_out_is_retried_like_a_download() -> None:
+    """Chromium's navigation timing out under load is retried (RETRY_TIMES), not the end of the site's reports:
+    RetryMiddleware retries the exceptions RETRY_EXCEPTIONS names."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+    from scrapy.utils.misc import load_object
+
+    import crawler.settings as ours
+
+    retried = tuple(load_object(name) if isinstance(name, str) else name for name in ours.RETRY_EXCEPTIONS)
+    assert isinstance(PlaywrightTimeout("Page.goto: Timeout 30000ms exceeded."), retried)
+    assert OSError in retried  # Scrapy's own list is kept
