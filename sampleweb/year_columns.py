@@ -82,7 +82,7 @@ def year_columns_site(seed: int) -> YearColumnsSite:
     office = f"{name}人民政府办公室"
     newest = rng.randint(2023, 2025)
     own = tuple(derived(county, office, newest - k, f"{newest - k + 1}-01-1{k}", "html_inline") for k in range(4))
-    subs = []
+    subs: list[SubColumn] = []
     for k in range(rng.randint(2, 3)):
         if knobs.split == "year":
             year = newest - 4 - k
