@@ -67,6 +67,8 @@ class Findings:
     tallies: dict[tuple[str, str], Tally] = field(default_factory=lambda: defaultdict(Tally))
     misses: list[str] = field(default_factory=list)
     invariants: list[str] = field(default_factory=list)
+    # Page requisites the browser loaded again (never archived): a render retried after a timeout loads them anew.
+    refetched: list[str] = field(default_factory=list)
 
     def failing(self) -> dict[tuple[str, str], Tally]:
         return {key: t for key, t in self.tallies.items() if min(t.ratios()) < 1.0}
@@ -117,15 +119,29 @@ def _count(findings: Findings, knobs: Mapping[str, str], attr: str, n: int = 1) 
         setattr(tally, attr, getattr(tally, attr) + n)
 
 
-def evaluate(truths: list[VariantTruth], stored: list[dict[str, Any]], gets: Counter[str]) -> Findings:
-    """Recall and precision per knob value, and the invariants, of ``stored`` against the truths."""
+def archived_urls(workdir: Path) -> set[str]:
+    """Every URL the crawl archived (a response or revisit line in a CDXJ index of its WARC files)."""
+    urls = set()
+    for index in (workdir / "data" / "warcs").glob("*.cdxj"):
+        for line in index.read_text("utf-8").splitlines():
+            urls.add(json.loads(line.split(" ", 2)[2])["url"])
+    return urls
+
+
+def evaluate(truths: list[VariantTruth], stored: list[dict[str, Any]], gets: Counter[str],
+             archived: set[str] | None = None) -> Findings:
+    """Recall and precision per knob value, and the invariants, of ``stored`` against the truths. With
+    ``archived`` (`archived_urls`), a URL asked for twice breaks the invariant only if the crawl archived it."""
     findings = Findings()
     by_site: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in stored:
         by_site[row["site"]].append(row)
     for truth in truths:
         _check_site(findings, truth, {row["source_url"]: row for row in by_site.get(truth.spec.site_id, [])})
-    findings.invariants += [f"fetched {n} times: {url}" for url, n in sorted(gets.items()) if n > 1]
+    for url, n in sorted(gets.items()):
+        if n > 1:
+            (findings.invariants if archived is None or url in archived else findings.refetched).append(
+                f"fetched {n} times: {url}")
     return findings
 
 
@@ -195,12 +211,14 @@ def run(seeds: Iterable[int], workdir: Path) -> Findings:
     truths = [variant_truth(seed) for seed in seeds]
     started, cpu = time.monotonic(), _cpu_s()
     stored, gets, _ = crawl(truths, workdir)
-    findings = evaluate(truths, stored, gets)
+    findings = evaluate(truths, stored, gets, archived_urls(workdir))
     print(f"{len(truths)} sites, {sum(len(t.reports) for t in truths)} reports, {len(stored)} stored, "
           f"{time.monotonic() - started:.0f} s wall, {_cpu_s() - cpu:.0f} s CPU (this process and its children)")
     print(knob_table(findings))
     for line in findings.misses + findings.invariants:
         print(line)
+    if findings.refetched:
+        print(f"{len(findings.refetched)} page requisites the browser loaded again (not archived; retried renders)")
     return findings
 
 

@@ -1,8 +1,10 @@
 """Issue 13's generated-variant suite: 200 generated sites of every CMS family (sampleweb/variants), crawled by one
 `nianbao crawl --all` through the sample web's loopback proxy, every stored report checked against the truth the
 generator emitted. Recall and precision of (unit, year) and of attachments must be 100% for every knob value, and
-the invariants must hold on every report stored: its unit_name occurs in its page or document, no URL is
-downloaded twice, no decoy or dead link is stored as a report.
+the invariants must hold on every report stored: its unit_name occurs in its page or document, no URL the crawl
+archived is downloaded twice, no decoy or dead link is stored as a report. (A page requisite the browser loads —
+a stylesheet, never archived — can be loaded again when a render that timed out is retried; those are counted
+and printed, not failed.)
 
 The per-knob table is printed (`pytest -s`, or in the failure report). `make fuzz-sites N=2000` runs more sites
 with the same checks (bench/fuzz_sites.py). NIANBAO_VARIANT_SITES changes the count here.
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.fuzz_sites import Findings, crawl, evaluate, knob_table
+from bench.fuzz_sites import Findings, archived_urls, crawl, evaluate, knob_table
 from sampleweb.variants import knobs as k
 from sampleweb.variants import variant_truth
 
@@ -28,10 +30,11 @@ KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 @pytest.fixture(scope="module")
 def findings(tmp_path_factory: pytest.TempPathFactory) -> Findings:
     truths = [variant_truth(seed) for seed in range(SITES)]
-    stored, gets, _ = crawl(truths, Path(tmp_path_factory.mktemp("variants")))
-    found = evaluate(truths, stored, gets)
+    workdir = Path(tmp_path_factory.mktemp("variants"))
+    stored, gets, _ = crawl(truths, workdir)
+    found = evaluate(truths, stored, gets, archived_urls(workdir))
     print(f"\n{len(truths)} generated sites, {sum(len(t.reports) for t in truths)} reports, {len(stored)} stored\n"
-          + knob_table(found))
+          + knob_table(found) + f"\npage requisites the browser loaded again: {len(found.refetched)}")
     return found
 
 
