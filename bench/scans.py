@@ -1,8 +1,10 @@
 """Scanned-report benchmark: generated scans (sampleweb.scans) parsed, cells scored against the generator's truth.
 
 Every scan draws each degradation knob independently from its seed; the table groups the scans by each knob's
-value and prints cells exact, cells flagged uncertain, cells wrong but not flagged, unit/year right and seconds per
-page (wall clock, one process). The default suite runs a small sample of the same (tests/parsing/test_scans.py).
+value and prints cells exact, cells flagged uncertain, cells wrong but not flagged, unit/year right, and seconds per
+report page (two to a sheet when copied two-up): wall clock, and CPU (all threads of the process; the cost on an
+idle machine, where wall clock also counts other processes' load). The default suite runs a small sample of the same
+(tests/parsing/test_scans.py).
 
     .venv/bin/python -m bench.scans [--count 40] [--first 0] [--engine tesseract-chi_sim]
 """
@@ -53,7 +55,7 @@ def score(scan: Scan) -> ScanScore:
             exact += 1
         elif not flagged:
             unflagged.append(path)
-    return ScanScore(scan.seed, scan.knobs, len(scan.sheets), len(scan.cells), exact, uncertain, tuple(unflagged),
+    return ScanScore(scan.seed, scan.knobs, scan.pages, len(scan.cells), exact, uncertain, tuple(unflagged),
                      record["unit_name"] == scan.unit_name, record["report_year"] == scan.report_year, seconds, cpu)
 
 

@@ -52,6 +52,9 @@ class ParseJob:
     media_type: str | None
     # The unit names the site shows, with their region codes (storage/units.py): identity evidence for the parser.
     known_units: tuple[tuple[str, str | None], ...] = ()
+    # A report page's content images, in page order, as (WARC file, offset) of their records: a page with no table
+    # is parsed from them joined (图片版, parsing/image_pages.py).
+    images: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,12 +77,18 @@ Deliver = Callable[[ParseJobResult], None]
 
 def run_job(job: ParseJob) -> ParseJobResult:
     """Read the payload back from the WARC and parse it (runs in a worker process)."""
+    from parsing.image_pages import parse_report_page
     from parsing.report import parse_document
 
     try:
         payload = read_record(Path(job.warc_dir), job.warc_file, job.warc_offset).payload
-        result = parse_document(payload, media_type=job.media_type, url=job.url, filename=job.url,
-                                known_units=dict(job.known_units))
+        if job.images:
+            images = [read_record(Path(job.warc_dir), name, offset).payload for name, offset in job.images]
+            result = parse_report_page(payload, images, url=job.url, media_type=job.media_type,
+                                       known_units=dict(job.known_units))
+        else:
+            result = parse_document(payload, media_type=job.media_type, url=job.url, filename=job.url,
+                                    known_units=dict(job.known_units))
     except NianbaoError as exc:
         return ParseJobResult(job, ok=False, reason=f"{type(exc).__name__}: {exc}")
     except MemoryError:

@@ -22,6 +22,7 @@ from kernel.errors import ParseError
 
 ENGINE = "rapidocr-ppocrv4"
 HEIGHT = 48
+MIN_WIDTH = 32  # a one-digit cell needs no more (4 output steps); narrower input is cheaper
 BATCH = 24
 THREADS = 2
 DIGITS = "0123456789.-,"
@@ -58,28 +59,37 @@ def _model() -> tuple[Any, list[str]]:
 
 
 def recognize(crops: list[np.ndarray]) -> list[Reading]:
-    """Read one text line per grey crop, freely and restricted to digits, sign and decimal point.
+    """Read one text line per grey crop, freely and as a number (digits, sign and decimal point only).
 
     Crops wider than SQUEEZE_FROM heights (lines of words, not numbers) are narrowed by SQUEEZE first: the
     recogniser's cost grows with width, and square CJK glyphs read as well at 60% of their width (measured on
-    generated scans: same character accuracy, 45% less time).
+    generated scans: same character accuracy, 45% less time). The cost is per input pixel whatever the batch, so
+    crops are batched only with crops of the same width (rounded up to the model's 8-pixel step): no time is
+    spent on padding.
     """
     session, characters = _model()
     crops = [_squeezed(c) for c in crops]
     allowed = np.array([c in DIGITS for c in characters])
     allowed[0] = True
-    order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / max(1, crops[i].shape[0]))
+    by_width: dict[int, list[int]] = {}
+    for i, crop in enumerate(crops):
+        by_width.setdefault(_input_width(crop), []).append(i)
     out: list[Reading] = [Reading("", 1.0)] * len(crops)
-    for start in range(0, len(order), BATCH):
-        batch = order[start:start + BATCH]
-        ratio = max(crops[i].shape[1] / max(1, crops[i].shape[0]) for i in batch)
-        width = max(HEIGHT, int(math.ceil(HEIGHT * ratio)))
-        tensor = np.stack([_normalise(crops[i], width) for i in batch])
-        (preds,) = session.run(None, {session.get_inputs()[0].name: tensor})
-        for i, pred in zip(batch, preds, strict=True):
-            free, digits = _decode(pred, characters), _decode(np.where(allowed, pred, 0.0), characters)
-            out[i] = Reading(free.text, free.confidence, digits.text, digits.confidence)
+    for width, members in by_width.items():
+        for start in range(0, len(members), BATCH):
+            batch = members[start:start + BATCH]
+            tensor = np.stack([_normalise(crops[i], width) for i in batch])
+            (preds,) = session.run(None, {session.get_inputs()[0].name: tensor})
+            for i, pred in zip(batch, preds, strict=True):
+                free, digits = _decode(pred, characters), _decode_number(pred, characters, allowed)
+                out[i] = Reading(free.text, free.confidence, digits.text, digits.confidence)
     return out
+
+
+def _input_width(grey: np.ndarray) -> int:
+    """The width a crop is scaled to at HEIGHT, rounded up to a multiple of 8 (one output step of the model)."""
+    h, w = grey.shape[:2]
+    return max(MIN_WIDTH, -(-math.ceil(HEIGHT * w / max(1, h)) // 8) * 8)
 
 
 def _squeezed(grey: np.ndarray) -> np.ndarray:
@@ -107,3 +117,37 @@ def _decode(pred: np.ndarray, characters: list[str]) -> Reading:
             confs.append(float(prob))
         previous = int(index)
     return Reading("".join(chars), min(confs) if confs else 1.0)
+
+
+def _decode_number(pred: np.ndarray, characters: list[str], allowed: np.ndarray) -> Reading:
+    """Greedy CTC over the number characters, kept to the shape of a printed number: a point or a comma between
+    digits, a minus only in front. A mark elsewhere (a speck beside a "0" read as ".0") gives way to the step's
+    next best class, and that class's probability joins the confidence, so a forced choice stays a doubtful one."""
+    pred = np.where(allowed, pred, 0.0)
+    doubt = 1.0
+    for _ in range(3):
+        reading, misplaced = _number_marks(pred, characters)
+        if not misplaced:
+            return Reading(reading.text, min(reading.confidence, doubt))
+        pred = pred.copy()
+        for step in misplaced:
+            pred[step, pred[step].argmax()] = 0.0
+            doubt = min(doubt, float(pred[step].max()))
+    return Reading(reading.text, 0.0)
+
+
+def _number_marks(pred: np.ndarray, characters: list[str]) -> tuple[Reading, list[int]]:
+    """The greedy reading and the steps of the marks (. , -) that a number cannot have where they stand."""
+    reading = _decode(pred, characters)
+    best = pred.argmax(axis=1)
+    emitted = [(step, characters[index]) for step, index in enumerate(best)
+               if index != 0 and (step == 0 or best[step - 1] != index)]
+    misplaced = []
+    points = 0
+    for n, (step, char) in enumerate(emitted):
+        before = n > 0 and emitted[n - 1][1].isdigit()
+        after = n + 1 < len(emitted) and emitted[n + 1][1].isdigit()
+        if char == "-" and n > 0 or char in ".," and not (before and after) or char == "." and points:
+            misplaced.append(step)
+        points += char == "."
+    return reading, misplaced

@@ -65,10 +65,12 @@ def knobs_for(seed: str) -> Knobs:
 
 @dataclass(frozen=True)
 class Scan:
-    """One scanned report: its sheets (JPEG, in page order), the same sheets as an image-only PDF, and the truth."""
+    """One scanned report: its sheets (JPEG, in page order), the same sheets as an image-only PDF, and the truth.
+    ``pages`` counts the report's pages (two to a sheet when copied two-up)."""
 
     seed: str
     knobs: Knobs
+    pages: int
     unit_name: str
     report_year: int
     format_version: str
@@ -97,14 +99,14 @@ def make_scan(seed: str, knobs: Knobs | None = None) -> Scan:
     """Scan ``seed`` with ``knobs`` (default: drawn from the seed); the same bytes every time."""
     knobs = knobs or knobs_for(seed)
     doc, tables = report_doc(seed)
-    pages = _raster(report_pdf(doc), knobs.dpi)
-    pages = _office(pages, knobs, seed)
+    pages = _office(_raster(report_pdf(doc), knobs.dpi), knobs, seed)
+    count = len(pages)
     if knobs.two_up:
         pages = [degrade.two_up(pages[i], pages[i + 1] if i + 1 < len(pages) else None)
                  for i in range(0, len(pages), 2)]
     sheets = tuple(_scanner(page, knobs, f"{seed}/{i}") for i, page in enumerate(pages))
-    return Scan(seed, knobs, doc.unit_name, doc.report_year, tables.version, sheets, image_pdf(sheets, knobs.dpi),
-                table_truth(tables))
+    return Scan(seed, knobs, count, doc.unit_name, doc.report_year, tables.version, sheets,
+                image_pdf(sheets, knobs.dpi), table_truth(tables))
 
 
 def _raster(pdf: bytes, dpi: int) -> list[Image.Image]:

@@ -1,8 +1,8 @@
 """OCR extractor: images and text-less PDF pages read from the picture, tables from their ruling lines.
 
 A sheet is cleaned and straightened (``scan_prep``: seal ink dropped via the red channel, two-page sheets
-split, skew undone, ink by local threshold), its ruled tables found by morphology (``scan_grid``, cells and
-spans by ``ofd_grid`` as for OFD), and every cell and every text line outside the tables read on its own by
+split, dust dropped, skew undone, ink by local threshold), its ruled tables found by morphology (``scan_grid``,
+cells and spans by ``ofd_grid`` as for OFD), and every cell and every text line outside the tables read on its own by
 RapidOCR's recogniser (``scan_read``). Cells carry page, bbox (PDF points), ``ocr=True``, the engine and its
 confidence, and ``uncertain`` when it was unsure. Text lines come out in reading order with each table inlined
 as tab rows, so header and section parsing work as for born-digital text. Images come out with ``source_kind``
@@ -110,7 +110,7 @@ def ocr_page(grey: np.ndarray, page: int, dpi: float) -> tuple[str, list[Table]]
     if dpi > WORK_DPI * 1.1:  # finer scans cost more and read no better: the recogniser sees 48-pixel lines
         grey = cv2.resize(grey, None, fx=WORK_DPI / dpi, fy=WORK_DPI / dpi, interpolation=cv2.INTER_AREA)
         dpi = float(WORK_DPI)
-    grey, ink, _ = scan_prep.deskew(grey, scan_prep.ink_mask(grey, dpi))
+    grey, ink, _ = scan_prep.deskew(*scan_prep.clean(grey, dpi))
     found, rules = scan_grid.tables(ink, dpi, page)
     grey, ink = scan_read.erase(grey, ink, rules, [t.bbox for t in found if t.bbox])
     free = ink.copy()

@@ -62,12 +62,24 @@ def grid_segments(h_mask: np.ndarray, v_mask: np.ndarray, dpi: float) -> list[of
     for y, x0, x1 in horizontal:
         yy = _snap(y, ys, tol)
         segments.append((_snap(x0, xs, tol), yy, _snap(x1, xs, tol), yy))
-    for x, y0, y1 in vertical:  # a rule runs from rule to rule; a tall glyph's stroke stops short of both
+    upright = _joined_pieces([(_snap(x, xs, tol), y0, y1) for x, y0, y1 in vertical], tol)
+    for x, y0, y1 in upright:  # a rule runs from rule to rule; a tall glyph's stroke stops short of both
         top, bottom = _snap(y0, ys, tol), _snap(y1, ys, tol)
         if top in ys and bottom in ys:
-            xx = _snap(x, xs, tol)
-            segments.append((xx, top, xx, bottom))
+            segments.append((x, top, x, bottom))
     return _merge(segments, tol)
+
+
+def _joined_pieces(lines: list[Line], gap: float) -> list[Line]:
+    """Pieces of one upright rule (one snapped position) a short gap apart joined: a faint rule on a blurred
+    150 dpi scan breaks mid-cell, where neither piece ends on a crossing rule (scan-23 lost two columns)."""
+    out: list[Line] = []
+    for x, y0, y1 in sorted(lines):
+        if out and out[-1][0] == x and y0 - out[-1][2] <= gap:
+            out[-1] = (x, out[-1][1], max(out[-1][2], y1))
+        else:
+            out.append((x, y0, y1))
+    return out
 
 
 def _merge(segments: list[ofd_grid.Segment], gap: float) -> list[ofd_grid.Segment]:

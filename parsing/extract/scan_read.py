@@ -1,8 +1,8 @@
 """Reading a deskewed scanned page: text lines from the ink profile, each cell of each ruled table on its own.
 
 A cell (or the page outside its tables) is cut into text lines where a row of pixels holds no ink; each line
-is trimmed to its ink, padded, and read by the recogniser in one batch per page. A cell whose free reading is
-mostly digits takes the digit-whitelist reading (a 0 never becomes 〇 or O). Every cell records the engine and
+is trimmed to its ink, padded, and read by the recogniser in one batch per page. A one-line cell without CJK
+takes the digit-whitelist reading (a 0 never becomes 〇 or O). Every cell records the engine and
 its confidence; below ``MIN_CONFIDENCE`` the cell is marked uncertain, never silently trusted.
 """
 
@@ -27,21 +27,58 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def line_boxes(ink: np.ndarray, box: Box, min_height: int) -> list[Box]:
-    """The text lines inside ``box`` of the ink mask, each trimmed to its ink (empty list for a blank area)."""
+    """The text lines inside ``box`` of the ink mask, each trimmed to its print (empty list for a blank area).
+
+    A line is a run of pixel rows holding ink; runs a thin stroke apart are pieces of the same glyphs (a small "2"
+    parts at its diagonal) and are joined; dust left in a line far from its print is trimmed off, so the
+    recogniser sees the print and not a row of specks."""
     x0, y0, x1, y1 = box
-    area = ink[y0:y1, x0:x1]
-    rows = (area > 0).sum(axis=1)
+    area = ink[y0:y1, x0:x1] > 0
     out: list[Box] = []
-    start = None
-    for y, count in enumerate([*rows.tolist(), 0]):
-        if count > 1 and start is None:
-            start = y
-        elif count <= 1 and start is not None:
-            if y - start >= min_height:
-                cols = np.flatnonzero((area[start:y] > 0).sum(axis=0) > 0)
-                out.append((x0 + int(cols[0]), y0 + start, x0 + int(cols[-1]) + 1, y0 + y))
-            start = None
+    for start, end in _joined(_runs(area.sum(axis=1) > 1), min_height):
+        if end - start < min_height:
+            continue
+        span = _print_span(area[start:end].sum(axis=0), end - start)
+        if span:
+            out.append((x0 + span[0], y0 + start, x0 + span[1], y0 + end))
     return out
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of every run of True."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def _joined(runs: list[tuple[int, int]], min_height: int) -> list[tuple[int, int]]:
+    """Runs one row apart (a thin stroke between them), or two rows apart when either is too short to be a line on
+    its own, joined: lines of text are further apart than that."""
+    out: list[tuple[int, int]] = []
+    for start, end in runs:
+        gap = start - out[-1][1] if out else 0
+        if out and (gap <= 1 or gap <= 2 and min(end - start, out[-1][1] - out[-1][0]) < min_height):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _print_span(columns: np.ndarray, height: int) -> tuple[int, int] | None:
+    """[left, right) of a line's print: groups of ink columns more than a line height apart, without the groups
+    narrower than a glyph that hold under a fifth of the biggest group's ink (dust, a rule's leftover); a short
+    word far off (单位：万元 right of a caption) stays."""
+    groups = [(a, b, int(columns[a:b].sum())) for a, b in _runs(columns > 0)]
+    clusters: list[list[int]] = []
+    for a, b, count in groups:
+        if clusters and a - clusters[-1][1] <= height:
+            clusters[-1][1:] = [b, clusters[-1][2] + count]
+        else:
+            clusters.append([a, b, count])
+    if not clusters:
+        return None
+    floor = max(c[2] for c in clusters) / 5
+    kept = [c for c in clusters if c[2] >= floor or c[1] - c[0] >= height]
+    return kept[0][0], kept[-1][1]
 
 
 def segments(ink: np.ndarray, line: Box) -> list[Box]:
@@ -78,7 +115,7 @@ def crop(grey: np.ndarray, box: Box) -> np.ndarray:
 
 
 def read_lines(grey: np.ndarray, boxes: list[Box]) -> list[ocr_rapid.Reading]:
-    """One reading per line box (a single recogniser batch run)."""
+    """One reading per line box."""
     return ENGINES[ENGINE]([crop(grey, b) for b in boxes]) if boxes else []
 
 
@@ -94,44 +131,25 @@ def fill_tables(tables: list[Table], grey: np.ndarray, ink: np.ndarray, dpi: flo
                 jobs.append((t, r, c, line_boxes(ink, box, min_height)))
     readings = iter(read_lines(grey, [b for *_, boxes in jobs for b in boxes]))
     cell_lines = {(t, r, c): [next(readings) for _ in boxes] for t, r, c, boxes in jobs}
-    numeric = _numeric_columns(tables, cell_lines)
     rows = [[list(row) for row in table.rows] for table in tables]
     for (t, r, c), lines in cell_lines.items():
         cell = rows[t][r][c]
-        text, confidence = _cell_text(lines, (t, cell.col) in numeric)
+        text, confidence = _cell_text(lines)
         rows[t][r][c] = dataclasses.replace(cell, text=text, bbox=_scaled(cell.bbox, scale), ocr=True,
                                             ocr_engine=ENGINE, ocr_confidence=round(confidence, 3),
                                             uncertain=confidence < MIN_CONFIDENCE)
     return [Table(rows=rows[t], page=table.page, bbox=_scaled(table.bbox, scale)) for t, table in enumerate(tables)]
 
 
-def _numeric_columns(tables: list[Table], cell_lines: dict[tuple[int, int, int], list[ocr_rapid.Reading]]
-                     ) -> set[tuple[int, int]]:
-    """(table, grid column) pairs where most read cells are numbers: a data column of a statistics table."""
-    votes: dict[tuple[int, int], list[bool]] = {}
-    for (t, r, c), lines in cell_lines.items():
-        if lines:
-            free = "".join(x.text for x in lines).replace(" ", "")
-            votes.setdefault((t, tables[t].rows[r][c].col), []).append(_digitish(free))
-    return {key for key, flags in votes.items() if sum(flags) * 3 > len(flags) * 2}
-
-
-def _digitish(text: str) -> bool:
-    """Mostly digits and no CJK: a number as printed (maybe misread in a character or two)."""
-    digits = sum(ch.isdigit() or ch in ".,-+" for ch in text)
-    return bool(text) and digits * 2 > len(text) and not _CJK.search(text)
-
-
-def _cell_text(lines: list[ocr_rapid.Reading], numeric_column: bool) -> tuple[str, float]:
-    """A cell's text (lines joined with newlines) and confidence. A single-line cell that reads as a number,
-    or sits in a number column and holds no CJK, takes the digit-whitelist reading and its confidence."""
+def _cell_text(lines: list[ocr_rapid.Reading]) -> tuple[str, float]:
+    """A cell's text (lines joined with newlines) and confidence. A one-line cell without CJK is a number (the
+    statutory tables print nothing else in Latin script): it takes the number reading and its confidence, so a
+    "0" read freely as the letter O is a 0 — doubtful when the recogniser was."""
     if not lines:
         return "", 1.0
     free = "".join(r.text for r in lines).replace(" ", "")
-    if len(lines) == 1 and (_digitish(free) or (numeric_column and not _CJK.search(free))):
-        reading = lines[0]
-        if _NUMBERISH.match(reading.digits or "x"):
-            return reading.digits, reading.digits_confidence
+    if len(lines) == 1 and not _CJK.search(free) and _NUMBERISH.match(lines[0].digits or "x"):
+        return lines[0].digits, lines[0].digits_confidence
     text = "\n".join(r.text.strip() for r in lines).strip()
     # ink the recogniser could not read at all is not a blank cell: it is an unread one
     return text, min(r.confidence for r in lines) if text else 0.0
