@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -27,3 +27,6 @@ class DocumentItem:
     # The column (list) the page was found in, and the rule that led to the page's link ("article:anchor").
     column_url: str = ""
     found_by: str = ""
+    # A report page that holds no table but shows content images (图片版): their URLs in page order; the page is
+    # parsed from them joined, once the crawl has them (crawler/pipelines.py).
+    images: list[str] = field(default_factory=list)

@@ -44,6 +44,9 @@ class DocumentPipeline:
         self.dedup = Dedup(self.catalog)
         self.stage: ParseStage | None = None
         self.submitted: set[str] = set()
+        # Report pages shown as images (DocumentItem.images): (capture id, URL, image URLs), parsed once the crawl
+        # has captured their images — checked with every store, and at the latest when the pipeline closes.
+        self.image_pages: list[tuple[int, str, list[str]]] = []
         self.storing = LoopingCall(self.store_ready)
 
     @classmethod
@@ -61,6 +64,7 @@ class DocumentPipeline:
         if self.stage is not None:
             for result in self.stage.take_ready():
                 store_result(self.sessions, result, self.parse_failed, PARSER_VERSION)
+        self._submit_image_pages(final=False)
 
     def _stats(self) -> StatsCollector:
         assert self.crawler.stats is not None
@@ -80,13 +84,16 @@ class DocumentPipeline:
                                      capture_id=item.capture_id, page_url=item.page_url,
                                      anchor_text=item.anchor_text, title=item.title)
         self._stats().inc_value(f"nianbao/documents/{item.kind}")
+        if item.images:  # parsed from its images, once they are in (_submit_image_pages)
+            self.image_pages.append((item.capture_id, item.url, list(item.images)))
+            return item
         job = self._job(item.capture_id, item.url)
         if job is not None and self.stage is not None:
             self.stage.submit(job)
             self.submitted.add(job.payload_sha256)
         return item
 
-    def _job(self, capture_id: int, url: str) -> ParseJob | None:
+    def _job(self, capture_id: int, url: str, images: tuple[tuple[str, int], ...] = ()) -> ParseJob | None:
         """A parse job for the capture's payload, unless this parser version has parsed it already."""
         captured = self.catalog.captured_payload(capture_id)
         sha = captured.payload_sha256
@@ -95,13 +102,41 @@ class DocumentPipeline:
         original = self.dedup.original(sha)
         assert original is not None, "a payload's first capture is always a response record"
         return ParseJob(payload_sha256=sha, warc_dir=str(self.config.warc_dir), warc_file=original.warc_file,
-                        warc_offset=original.warc_offset, url=url, media_type=captured.media_type)
+                        warc_offset=original.warc_offset, url=url, media_type=captured.media_type, images=images)
+
+    def _submit_image_pages(self, final: bool) -> None:
+        """Submit the image pages whose images all have a capture in this crawl (``final``: all of them, with the
+        images that came; one that never came — refused, off-site — is left out). Images that did not answer 200
+        are left out."""
+        if not self.image_pages or self.stage is None:
+            return
+        crawl_id = self._spider().crawl_id
+        assert crawl_id is not None
+        waiting = []
+        for capture_id, url, urls in self.image_pages:
+            captures = [self.catalog.latest_http_capture(u, crawl_id) for u in urls]
+            if not final and any(c is None for c in captures):
+                waiting.append((capture_id, url, urls))
+                continue
+            images = []
+            for capture in captures:
+                original = self.dedup.original(capture.payload_sha256) \
+                    if capture is not None and capture.http_status == 200 and capture.payload_sha256 else None
+                if original is not None:
+                    images.append((original.warc_file, original.warc_offset))
+            job = self._job(capture_id, url, tuple(images))
+            if job is not None:
+                self.stage.submit(job)
+                self.submitted.add(job.payload_sha256)
+        self.image_pages = waiting
 
     def parse_failed(self, result: ParseJobResult) -> None:
         """Count a failed parse in the crawl's stats (its outcome is stored as any other)."""
         self._stats().inc_value("nianbao/parse_failed")
 
     def close_spider(self) -> None:
-        """Stop the periodic store: the crawl's end drains the parse stage (see the class docstring)."""
+        """Submit the image pages still waiting, and stop the periodic store: the crawl's end drains the parse
+        stage (see the class docstring; Scrapy closes the pipelines before it sends spider_closed)."""
+        self._submit_image_pages(final=True)
         if self.storing.running:
             self.storing.stop()

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kernel import report as rk
+from kernel.errors import ParseError
 from parsing.extract import extract, ocr
 from parsing.identity import KnownUnits
 from parsing.report import SOURCE_KINDS, ParseResult, parse_extraction
@@ -28,9 +29,18 @@ def parse_report_page(page: bytes, images: Sequence[bytes], *, url: str | None =
                               known_units=known_units)
     if not images or _has_tables(result.record):
         return result
-    scan = ocr.extract_image_pages(list(images))
-    scan.warnings.insert(0, f"report shown as {len(images)} image(s) on its page: parsed from them, joined")
-    return parse_extraction(scan, source_kind=rk.KIND_IMAGE, url=url, page_meta=own.meta, known_units=known_units)
+    try:
+        scan = ocr.extract_image_pages(list(images))
+        scanned = parse_extraction(scan, source_kind=rk.KIND_IMAGE, url=url, page_meta=own.meta,
+                                   known_units=known_units)
+    except ParseError as exc:  # not a scan of the report (a photo, a banner): the page's own parse stands
+        result.warnings.append(f"the page's {len(images)} image(s) not read as its report: {exc}")
+        return result
+    if not _has_tables(scanned.record):
+        result.warnings.append(f"the page's {len(images)} image(s) hold no report table: the page's own parse")
+        return result
+    scanned.warnings.insert(0, f"report shown as {len(images)} image(s) on its page: parsed from them, joined")
+    return scanned
 
 
 def _has_tables(record: dict[str, Any]) -> bool:

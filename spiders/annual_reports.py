@@ -14,6 +14,7 @@ static rules find nothing, and whose scripts look like they draw a list, is rend
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -248,9 +249,12 @@ class AnnualReports(scrapy.Spider):
         self.roles[found.role] += 1
         if found.role not in (REPORT, VARIANT):
             return
+        images = [link.url for link in self.scope.keep(content_images(response.url, text))] \
+            if found.role == REPORT and not _TABLE.search(text) else []
         yield DocumentItem(url=response.url, kind="page", capture_id=response.meta.get(CAPTURE_ID),
                            title=own or title, rule=found.rule, role=found.role, report_year=found.year,
-                           column_url=column, found_by=str(response.meta.get(RULE, "")))
+                           column_url=column, found_by=str(response.meta.get(RULE, "")),
+                           images=list(dict.fromkeys(images)))
         if found.role == REPORT:
             yield from self._page_files(response, text)
         else:
@@ -269,7 +273,8 @@ class AnnualReports(scrapy.Spider):
 
     def parse_content_image(self, response: Response) -> Iterator[Any]:
         """An image a report or variant page shows: archived by the WARC recorder like every response, so the
-        page replays whole; not a document (no item, no parse: reading images is later work)."""
+        page replays whole; not a document of its own (a page that shows its report only as images is parsed
+        from them: DocumentItem.images)."""
         yield from ()
 
     def parse_attachment(self, response: Response, page_url: str, anchor_text: str) -> Iterator[DocumentItem]:
@@ -277,6 +282,9 @@ class AnnualReports(scrapy.Spider):
         yield DocumentItem(url=response.url, kind="attachment",
                            capture_id=response.meta.get(CAPTURE_ID), page_url=page_url,
                            anchor_text=anchor_text, title=anchor_text, rule=rule, role="attachment")
+
+
+_TABLE = re.compile(r"<table\b", re.IGNORECASE)
 
 
 def _text(response: Response) -> str:
