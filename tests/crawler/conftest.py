@@ -26,7 +26,7 @@ def pytest_terminal_summary(terminalreporter: TerminalReporter) -> None:
     terminalreporter.write_sep("-", "hardening")
     parts = [f"{label} tried {n + bad} (failed {bad})" for label, (n, bad) in tried.items()]
     crashes = sum(bad for _, bad in tried.values()) + sum(bool(r.problems) for r in KILL_RESULTS)
-    terminalreporter.write_line("; ".join(parts) + f"; crashes {crashes}")
+    terminalreporter.write_line("; ".join([*parts, f"crashes {crashes}"]))
     if KILL_RESULTS:
         terminalreporter.write_line(kill_summary(KILL_RESULTS))
         for result in KILL_RESULTS:
