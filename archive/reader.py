@@ -55,6 +55,10 @@ def read_record(directory: Path, filename: str, offset: int) -> ReadRecord:
         try:
             file.seek(offset)
             record = next(iter(ArchiveIterator(file)))
+            if record.format != "warc" or not record.rec_type:
+                # mid-record bytes that warcio's lenient ARC reader took for a record: nothing starts here
+                raise ArchiveError(f"no WARC record at file={filename} offset={offset}: "
+                                   f"bytes read as {record.format or 'nothing'}, not a WARC record")
             return _read(record, offset)
         except StopIteration:
             raise ArchiveError(f"no WARC record at file={filename} offset={offset}: end of file") from None

@@ -30,10 +30,11 @@ def sampleweb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield web
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def sync_playwright_session() -> Iterator[Any]:
-    """The session's one Playwright (sync API) for the UI and replay tests: a second one started in the same thread
-    while the first lives is refused ("using Playwright Sync API inside the asyncio loop")."""
+    """One Playwright (sync API) at a time, for a module of UI or replay tests. A second one started in the same
+    thread while the first lives is refused ("using Playwright Sync API inside the asyncio loop"), and while one
+    lives its event loop runs in the main thread, where asyncio.run() is refused: so it ends with its module."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

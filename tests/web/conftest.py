@@ -51,7 +51,7 @@ def serve_app(config: Config, options: UiOptions | None = None) -> Iterator[str]
         sock.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(sync_playwright_session: Any) -> Iterator[Any]:
     """Headless Debian Chromium under Playwright (no `playwright install`: the browser download is impossible)."""
     if not CHROMIUM.exists():
