@@ -27,10 +27,13 @@ from scrapy.crawler import Crawler
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
+from crawler.addresses import private_target
+
 logger = logging.getLogger(__name__)
 
 FETCHED_PAGE = "nianbao_fetched_page"
 SCOPE = "nianbao_browser_scope"
+ALLOWLIST = "nianbao_allowlist"  # NIANBAO_UI_CRAWL_ALLOWLIST, for the render's own requests
 SERVED_FLAG = "nianbao-browser-fetched"  # response flag: answered from what the browser fetched
 INIT_CALLBACK = "crawler.browser.serve_fetched"
 # Headers that describe the bytes on the wire, not the body handed on (already decoded, whole).
@@ -78,9 +81,11 @@ def fetched_page(response: Response) -> dict[str, Any]:
                         if k.decode("latin-1").lower() not in _WIRE_HEADERS]}
 
 
-def render_meta(response: Response, scope: str) -> dict[str, Any]:
-    """The scrapy-playwright meta of a render of `response`: served from the bytes in hand, memo `scope`."""
-    return {"playwright_page_init_callback": INIT_CALLBACK, FETCHED_PAGE: fetched_page(response), SCOPE: scope}
+def render_meta(response: Response, scope: str, allowlist: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The scrapy-playwright meta of a render of `response`: served from the bytes in hand, memo `scope`; the
+    page's requests to private addresses refused unless `allowlist` covers them."""
+    return {"playwright_page_init_callback": INIT_CALLBACK, FETCHED_PAGE: fetched_page(response), SCOPE: scope,
+            ALLOWLIST: list(allowlist)}
 
 
 def _same_site(url: str, page: str) -> bool:
@@ -91,9 +96,11 @@ def _same_site(url: str, page: str) -> bool:
 async def serve_fetched(page: Any, request: Request) -> None:
     """scrapy-playwright page init callback. The page's navigation is fulfilled with the fetched response, and the
     site's other GETs with what the crawl's memo holds (this route runs before scrapy-playwright's own, registered
-    earlier); anything else goes on to the network as usual, through the context's proxy, and what the site answers
-    is kept in the memo as it arrives."""
+    earlier); a request to localhost or a literal private address (a script reaching for the operator's network) is
+    aborted (crawler/addresses.py); anything else goes on to the network as usual, through the context's proxy, and
+    what the site answers is kept in the memo as it arrives."""
     given = request.meta.get(FETCHED_PAGE) or {}
+    allowlist = tuple(request.meta.get(ALLOWLIST) or ())
     kept = memo(str(request.meta.get(SCOPE, "")))
     state = {"served": False}
     in_flight: dict[str, asyncio.Event] = {}  # URLs gone to the network for this page, until their answer is kept
@@ -103,6 +110,10 @@ async def serve_fetched(page: Any, request: Request) -> None:
         if pw_request.is_navigation_request() and not state["served"] and given and url == given["url"]:
             state["served"] = True
             await route.fulfill(status=given["status"], headers=dict(given["headers"]), body=given["body"])
+            return
+        if urlsplit(url).scheme in ("http", "https", "ws", "wss") and private_target(url, allowlist) is not None:
+            logger.warning("browser request refused url=%s reason=%s", url, private_target(url, allowlist))
+            await route.abort("addressunreachable")
             return
         if pw_request.method != "GET" or not _same_site(url, request.url):
             await route.fallback()

@@ -33,6 +33,7 @@ from scrapy.http import Response, TextResponse
 
 from crawler import meta
 from crawler.addresses import on_site, private_target
+from crawler.resolver import refused_reason
 from kernel.config import Config
 from storage.db import open_catalogue
 from storage.fetch_outcomes import FetchOutcomeRow, record_outcome
@@ -175,8 +176,11 @@ class FetchOutcomes:
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
-        if not _robots_txt(request):  # a robots.txt that cannot be had means "no rules"; its URL is no page
-            self.log.record(request, *failure_outcome(exception))
+        if _robots_txt(request):  # a robots.txt that cannot be had means "no rules"; its URL is no page
+            return
+        kind, reason = failure_outcome(exception)
+        private = refused_reason(request.url) if kind == "dns-failure" else None  # crawler/resolver.py refused it
+        self.log.record(request, *(("private-address", private) if private else (kind, reason)))
 
     def spider_closed(self, spider: Spider) -> None:
         """The crawl summary's line: how many URLs ended in each outcome."""

@@ -148,6 +148,9 @@ PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 
 # --- components ------------------------------------------------------------------------------------
+# A host name that resolves to a private address is not connected to, whatever it resolved to before (DNS rebinding);
+# behind a proxy only the proxy's host is resolved here (crawler/resolver.py).
+TWISTED_DNS_RESOLVER = "crawler.resolver.PublicAddressResolver"
 DOWNLOADER_MIDDLEWARES = {
     # Never a request to localhost or a non-public address (a link or redirect into the operator's network): first
     # of all, before robots.txt (100) would fetch anything from such a host.

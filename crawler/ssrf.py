@@ -5,7 +5,8 @@ http://[::1]/; the host running nianbao must not be made to fetch those for an o
 `localhost` or an IP address that is not public (loopback, private, link-local, multicast, reserved) is refused,
 with the outcome `private-address`, unless NIANBAO_UI_CRAWL_ALLOWLIST names the host or covers the address. The
 proxy itself (NIANBAO_PROXY, http_proxy) is not a request target and is never checked. Host names are not resolved
-here: the reactor must not block on DNS, and behind a proxy the proxy resolves them.
+here: the resolver the downloader connects through refuses a name that resolves to a private address
+(crawler/resolver.py), and such a name is refused here from then on, without another lookup or retry.
 
 The check runs twice: when a request is scheduled (a redirect hop is dropped there by Scrapy's off-site filter,
 before any downloader middleware would see it), and as the first downloader middleware (40) for requests that
@@ -19,6 +20,7 @@ from scrapy.crawler import Crawler
 
 from crawler.addresses import private_target
 from crawler.outcomes import OutcomeLog, RefusedRequest
+from crawler.resolver import refused_reason
 from kernel.config import Config
 
 
@@ -38,7 +40,8 @@ class PrivateAddressGuard:
     def _refusal(self, request: Request) -> RefusedRequest | None:
         why = private_target(request.url, self.allowlist)
         if why is None:
-            return None
+            resolved = refused_reason(request.url)
+            return None if resolved is None else RefusedRequest("private-address", resolved)
         return RefusedRequest("private-address", f"refused: {why} (NIANBAO_UI_CRAWL_ALLOWLIST would allow it)")
 
     def request_scheduled(self, request: Request) -> None:

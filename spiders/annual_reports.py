@@ -27,6 +27,7 @@ from crawler.browser import browser_scope, render_meta
 from crawler.items import DocumentItem
 from crawler.meta import ALWAYS_FETCH, CAPTURE_ID, RENDERED, RULE
 from crawler.units import units_found
+from kernel.config import Config
 from spiders import discovery as rules
 from spiders.classify import OTHER, REPORT, VARIANT, classify_article, classify_title
 from spiders.links import Link, anchors, attachments, body_text, content_images, page_title, redirect_target
@@ -213,7 +214,8 @@ class AnnualReports(scrapy.Spider):
                 "playwright_context": "nianbao",
                 "playwright_page_event_handlers": {"response": "record_browser_fetch"},
                 "playwright_page_goto_kwargs": {"wait_until": "networkidle", "timeout": 30_000},
-                **render_meta(response, browser_scope(self))}
+                **render_meta(response, browser_scope(self),
+                              Config.from_settings(settings).ui_crawl_allowlist)}
         proxy = response.meta.get("proxy") or settings.get("NIANBAO_PROXY")
         if proxy:
             meta["playwright_context_kwargs"] = {"proxy": {"server": proxy}}
