@@ -83,7 +83,8 @@ KILL_TRIALS ?= 20
 test-hardening: system-deps services $(VENV)/.installed
 	NIANBAO_KILL_TRIALS=$(KILL_TRIALS) $(VENV)/bin/pytest -q tests/crawler/test_faults.py \
 	  tests/crawler/test_bad_http.py tests/crawler/test_kill_trials.py tests/crawler/test_disk_full.py \
-	  tests/crawler/test_ssrf.py tests/parsing/test_bad_input.py tests/storage/test_reconnect.py
+	  tests/crawler/test_ssrf.py tests/crawler/test_browser_private.py tests/parsing/test_bad_input.py \
+	  tests/storage/test_reconnect.py tests/distributed/test_redis_restart.py
 
 clean:
 	rm -rf data .pytest_cache .mypy_cache .ruff_cache

@@ -109,6 +109,14 @@ class Resumption:
             return None
         return self._read(url, capture)
 
+    def already_archived(self, url: str, crawl_id: int) -> ResumedAnswer | None:
+        """A request another worker had taken before it died (distributed mode): the crawl's newest HTTP capture of
+        ``url`` as the catalogue holds it now (other workers keep adding to it), read back; None to fetch it."""
+        capture = self.catalog.latest_http_capture(url, crawl_id)
+        if capture is None or capture.http_status >= 500:  # a server error is asked again, as a retry would
+            return None
+        return self._read(url, capture)
+
     def for_browser(self, url: str, crawl_id: int) -> ResumedAnswer | None:
         """A browser's GET of ``url`` while it re-renders a page: the crawl's newest 200 capture of it (the page's
         own static capture, a data request the spider archived), read back; None to let the browser fetch it.

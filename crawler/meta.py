@@ -16,6 +16,10 @@ RENDERED = "nianbao_rendered"
 # scrapy-playwright's own meta key and response flag: the request is (the response was) rendered by the browser.
 PLAYWRIGHT = "playwright"
 
+# A request a dead (or departed) distributed worker had taken and the queue gave back (distributed/queue.py): the
+# crawl may have archived it already, and then answers it from that capture (crawler/middlewares.py).
+REQUEUED = "nianbao_requeued"
+
 # --- set by the WARC recorder (crawler/middlewares.py) ----------------------------------------------------------
 SENT_AT = "nianbao_sent_at"
 # The catalogue id of the capture that recorded the response (DocumentItem.capture_id).

@@ -112,20 +112,24 @@ class WarcRecorderMiddleware:
         return None
 
     def _answer_from_archive(self, request: Request) -> Response | None:
-        """In a resumed crawl: the capture this crawl already made of the request, as its response.
+        """In a resumed crawl, or for a request a dead distributed worker had taken (``meta.REQUEUED``): the capture
+        this crawl already made of the request, as its response.
 
         Pages rendered by the browser are rendered again: the data requests a page made are only known to a
         live browser (spiders/annual_reports.py reads them from its events). The browser's own requests are then
         answered from the crawl's captures (crawler/archived_browser.py), and a DOM identical to one the crawl
         recorded before is not recorded again.
         """
-        if not getattr(self.crawler.spider, "resumed", False) or request.method != "GET":
+        if request.meta.get(meta.REQUEUED) and request.method == "GET" and not request.meta.get(meta.PLAYWRIGHT):
+            answer = self.resumption.already_archived(request.url, self._crawl_id())
+        elif not getattr(self.crawler.spider, "resumed", False) or request.method != "GET":
             return None
-        if request.meta.get(meta.PLAYWRIGHT):  # rendered again, its requests answered from the archive
+        elif request.meta.get(meta.PLAYWRIGHT):  # rendered again, its requests answered from the archive
             request.meta["playwright_page_init_callback"] = archive_route(
                 self.resumption, self._crawl_id(), lambda: self._stats_inc("nianbao/browser_from_archive"))
             return None
-        answer = self.resumption.answer(request.url, self._crawl_id())
+        else:
+            answer = self.resumption.answer(request.url, self._crawl_id())
         if answer is None:
             return None
         request.meta[meta.CAPTURE_ID] = answer.capture_id

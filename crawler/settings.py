@@ -67,6 +67,7 @@ NIANBAO_WORKER_ID = _CONFIG.worker_id
 # the queue (distributed/coordination.py). Workers report every min(5, this / 4) seconds; one whose reactor
 # blocks longer than this mid-crawl is taken for dead while alive, and its requests are done twice.
 NIANBAO_WORKER_STALE_AFTER = _CONFIG.worker_stale_after
+NIANBAO_REDIS_WAIT = _CONFIG.redis_wait
 
 # --- politeness ------------------------------------------------------------------------------------
 USER_AGENT = "nianbao/0.1 (+archive of government information-disclosure annual reports)"

@@ -59,19 +59,22 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 """
 
-# Moves the in-flight requests of a worker back to the queue (KEYS[1]), original scores, and drops its set.
+# Moves the in-flight requests of a worker back to the queue, original scores, noting each in the crawl's requeued
+# set, and drops its in-flight set.
 _GIVE_BACK = """
-local function give_back(queue, inflight)
+local function give_back(queue, inflight, requeued)
   local held = redis.call('ZRANGE', inflight, 0, -1, 'WITHSCORES')
   for j = 1, #held, 2 do
     redis.call('ZADD', queue, held[j + 1], held[j])
+    redis.call('SADD', requeued, held[j])
   end
   redis.call('DEL', inflight)
   return #held / 2
 end
 """
 
-# KEYS: queue, workers, totals · ARGV: stale_after, in-flight key prefix → `lost`: worker, requests requeued, …
+# KEYS: queue, workers, totals, (4: done, 5: members: CHECK_DONE's), 6: requeued · ARGV: stale_after, in-flight key
+# prefix → `lost`: worker, requests requeued, …
 # A busy worker silent for stale_after is dead: its requests go back to the queue, it leaves the crawl.
 _REQUEUE_LOST = _NOW + _GIVE_BACK + """
 local lost = {}
@@ -79,7 +82,7 @@ local states = redis.call('HGETALL', KEYS[2])
 for i = 1, #states, 2 do
   local state, at = string.match(states[i + 1], '^(%a+):(.+)$')
   if state ~= 'idle' and now - tonumber(at) > tonumber(ARGV[1]) then
-    local requeued = give_back(KEYS[1], ARGV[2] .. states[i])
+    local requeued = give_back(KEYS[1], ARGV[2] .. states[i], KEYS[6])
     redis.call('HDEL', KEYS[2], states[i])
     redis.call('HINCRBY', KEYS[3], 'requeued', requeued)
     table.insert(lost, states[i])
@@ -88,15 +91,16 @@ for i = 1, #states, 2 do
 end
 """
 
-# KEYS: queue, workers, in-flight · ARGV: worker → the request popped (or nil), noted in the worker's in-flight
-# set with its score, the worker marked busy, in the same step.
+# KEYS: queue, workers, in-flight, requeued · ARGV: worker → {the request popped, 1 if it had been given back
+# (`_GIVE_BACK`) else 0} (or nil), noted in the worker's in-flight set with its score, the worker marked busy, in
+# the same step.
 POP = _NOW + """
 local item = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #item == 0 then return false end
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
 redis.call('ZADD', KEYS[3], item[2], item[1])
 redis.call('HSET', KEYS[2], ARGV[1], 'busy:' .. string.format('%.6f', now))
-return item[1]
+return {item[1], redis.call('SREM', KEYS[4], item[1])}
 """
 
 # KEYS: workers, in-flight · ARGV: worker, state ('busy' | 'idle') → the number of in-flight entries an idle
@@ -109,7 +113,8 @@ redis.call('DEL', KEYS[2])
 return left
 """
 
-# KEYS: queue, workers, totals · ARGV: stale_after, in-flight key prefix → `lost` (see _REQUEUE_LOST).
+# KEYS: queue, workers, totals, done, members, requeued · ARGV: stale_after, in-flight key prefix → `lost` (see
+# _REQUEUE_LOST).
 REQUEUE_LOST = _REQUEUE_LOST + """
 return lost
 """
@@ -134,13 +139,13 @@ redis.call('SET', KEYS[4], string.format('%.6f', now))
 return {1, unpack(lost)}
 """
 
-# KEYS: workers, done, members, drained, finalizer, queue, in-flight · ARGV: worker, drained ('1': it closed
+# KEYS: workers, done, members, drained, finalizer, queue, in-flight, requeued · ARGV: worker, drained ('1': it closed
 # after draining, '0': it leaves without), lock ttl → 1 when this worker is to finalize the crawl, else 0.
 # A worker that leaves an unfinished crawl gives back what it still holds (nothing, once its engine closed).
 CLOSE = _GIVE_BACK + """
 redis.call('HDEL', KEYS[1], ARGV[1])
 if redis.call('EXISTS', KEYS[2]) == 0 then
-  give_back(KEYS[6], KEYS[7])
+  give_back(KEYS[6], KEYS[7], KEYS[8])
 else
   redis.call('DEL', KEYS[7])
 end
@@ -185,12 +190,13 @@ class CrawlCoordination:
     stale_after: float = STALE_AFTER
     reap_after: float = REAP_AFTER
 
-    def pop(self) -> bytes | None:
-        """The next request of the crawl (highest priority first), noted in this worker's in-flight set and this
-        worker marked busy in the same step."""
+    def pop(self) -> tuple[bytes, bool] | None:
+        """The next request of the crawl (highest priority first) and whether a worker had held it before (it was
+        given back), noted in this worker's in-flight set and this worker marked busy in the same step."""
         keys = self.keys
-        item = self.server.eval(POP, 3, keys.requests, keys.workers, keys.inflight(self.worker_id), self.worker_id)
-        return bytes(item) if item is not None else None
+        popped = self.server.eval(POP, 4, keys.requests, keys.workers, keys.inflight(self.worker_id), keys.requeued,
+                                  self.worker_id)
+        return None if popped is None else (bytes(popped[0]), bool(popped[1]))
 
     def done_with(self, item: bytes) -> None:
         """This worker is done with a request it popped (`item`, as popped): it no longer needs requeueing."""
@@ -213,16 +219,16 @@ class CrawlCoordination:
         """Give the requests of busy workers silent for `stale_after` back to the queue and drop those workers;
         return worker → requests requeued."""
         keys = self.keys
-        lost = self.server.eval(REQUEUE_LOST, 3, keys.requests, keys.workers, keys.totals, str(self.stale_after),
-                                keys.inflight_prefix)
+        lost = self.server.eval(REQUEUE_LOST, 6, keys.requests, keys.workers, keys.totals, keys.done, keys.members,
+                                keys.requeued, str(self.stale_after), keys.inflight_prefix)
         return self._log_lost(lost)
 
     def check_done(self) -> bool:
         """Whether the crawl's frontier is exhausted; the first call that finds it so marks it done. Lost workers'
         requests are requeued first (`requeue_lost`)."""
         keys = self.keys
-        done, *lost = self.server.eval(CHECK_DONE, 5, keys.requests, keys.workers, keys.totals, keys.done,
-                                       keys.members, str(self.stale_after), keys.inflight_prefix)
+        done, *lost = self.server.eval(CHECK_DONE, 6, keys.requests, keys.workers, keys.totals, keys.done,
+                                       keys.members, keys.requeued, str(self.stale_after), keys.inflight_prefix)
         self._log_lost(lost)
         return bool(done)
 
@@ -249,8 +255,8 @@ class CrawlCoordination:
         """This worker's spider of the crawl has closed; True if this worker is the one to finalize the crawl.
         Before the crawl is done, whatever the worker still held goes back to the queue."""
         keys = self.keys
-        return bool(self.server.eval(CLOSE, 7, keys.workers, keys.done, keys.members, keys.drained, keys.finalizer,
-                                     keys.requests, keys.inflight(self.worker_id), self.worker_id,
+        return bool(self.server.eval(CLOSE, 8, keys.workers, keys.done, keys.members, keys.drained, keys.finalizer,
+                                     keys.requests, keys.inflight(self.worker_id), keys.requeued, self.worker_id,
                                      "1" if drained else "0", str(FINALIZER_TTL)))
 
     def reap(self) -> bool:

@@ -15,6 +15,7 @@ from crawler.extensions import findings_of
 from distributed.coordination import CrawlCoordination
 from distributed.finalize import finalize_crawl
 from distributed.keys import CrawlKeys, redis_client
+from distributed.outage import worker_gone
 from distributed.queue import POPPED
 from distributed.spider import WorkerSpider
 from kernel.config import Config
@@ -46,7 +47,7 @@ class WorkerCrawl:
     def __init__(self, crawler: Crawler, config: Config) -> None:
         self.crawler = crawler
         self.config = config
-        self.server = redis_client(config)
+        self.server = redis_client(config, worker_gone)
         self.coordination: CrawlCoordination | None = None
         self.heartbeat = LoopingCall(self.beat)
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from kernel.config import Config
 from kernel.errors import ConfigError
-from lifecycle.active import active_crawls_key, redis_client
+from lifecycle.active import active_crawls_key, redis_client, redis_params
 
-__all__ = ["CrawlKeys", "active_crawls_key", "host_slot_key", "redis_client", "require_postgresql", "safe_worker_id",
-           "text"]
+__all__ = ["CrawlKeys", "active_crawls_key", "host_slot_key", "redis_client", "redis_params", "require_postgresql",
+           "safe_worker_id", "text"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,12 @@ class CrawlKeys:
         ``list:<rule>`` → list pages, ``reports`` / ``variants`` → articles of that role."""
         return self._key("findings")
 
+    @property
+    def requeued(self) -> str:
+        """Set of queue entries given back from a worker's in-flight set (it died or left holding them): when one is
+        popped again, the crawl may already have archived it (distributed/queue.py)."""
+        return self._key("requeued")
+
     def inflight(self, worker_id: str) -> str:
         """Sorted set of the requests `worker_id` popped and is not done with yet (member: the request as queued,
         score: its queue score), so that a dead worker's requests can go back to the queue."""
@@ -90,7 +96,7 @@ class CrawlKeys:
 
     def all(self) -> list[str]:
         return [self.requests, self.dupefilter, self.workers, self.done, self.members, self.drained, self.totals,
-                self.robots, self.findings]
+                self.robots, self.findings, self.requeued]
 
 
 def host_slot_key(prefix: str, host: str) -> str:

@@ -13,6 +13,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from distributed.keys import host_slot_key, redis_client
+from distributed.outage import worker_gone
 from kernel.config import Config
 
 logger = logging.getLogger(__name__)
@@ -97,7 +98,8 @@ class SharedHostSlotMiddleware:
     def from_crawler(cls, crawler: Crawler) -> SharedHostSlotMiddleware:
         settings = crawler.settings
         config = Config.from_settings(settings)
-        slots = HostSlots(redis_client(config), config.redis_prefix, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
+        slots = HostSlots(redis_client(config, worker_gone), config.redis_prefix,
+                          settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
                           settings.getfloat("DOWNLOAD_DELAY"), settings.getfloat("DOWNLOAD_TIMEOUT") + 30,
                           owner=config.worker_id)
         return cls(slots)

@@ -8,7 +8,7 @@ from typing import Any
 from scrapy import Request, Spider
 from scrapy_redis.queue import PriorityQueue
 
-from crawler.meta import for_new_exchange
+from crawler.meta import REQUEUED, for_new_exchange
 from distributed.coordination import CrawlCoordination
 from distributed.keys import CrawlKeys
 from distributed.politeness import LEASE
@@ -40,7 +40,8 @@ class CrawlQueue(PriorityQueue):  # type: ignore[misc]  # scrapy-redis has no ty
         self.coordination = CrawlCoordination(server, keys, config.worker_id, stale_after=config.worker_stale_after)
 
     def pop(self, timeout: int = 0) -> Request | None:
-        while (data := self.coordination.pop()) is not None:
+        while (popped := self.coordination.pop()) is not None:
+            data, given_back = popped
             try:
                 request: Request = self._decode_request(data)
             except (ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -49,11 +50,14 @@ class CrawlQueue(PriorityQueue):  # type: ignore[misc]  # scrapy-redis has no ty
                 self.coordination.done_with(data)
                 continue
             request.meta[POPPED] = data
+            if given_back:  # a worker held it before: the crawl may have archived it (crawler/middlewares.py)
+                request.meta[REQUEUED] = True
             return request
         return None
 
     def _encode_request(self, request: Request) -> Any:
         request = for_new_exchange(request)
-        if POPPED in request.meta or LEASE in request.meta:
-            request = request.replace(meta={k: v for k, v in request.meta.items() if k not in (POPPED, LEASE)})
+        if POPPED in request.meta or LEASE in request.meta or REQUEUED in request.meta:
+            request = request.replace(meta={k: v for k, v in request.meta.items()
+                                            if k not in (POPPED, LEASE, REQUEUED)})
         return super()._encode_request(request)

@@ -13,6 +13,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 
 from distributed.keys import CrawlKeys, redis_client
+from distributed.outage import worker_gone
 from kernel.config import Config
 
 # Stored instead of a body when the fetch failed: Scrapy then allows everything, and so do the other workers.
@@ -33,7 +34,7 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.config = Config.from_settings(crawler.settings)
-        self.server = redis_client(self.config)
+        self.server = redis_client(self.config, worker_gone)
 
     def _keys(self) -> CrawlKeys:
         return CrawlKeys(self.config.redis_prefix, int(getattr(self.crawler.spider, "crawl_id", 0)))

@@ -13,7 +13,8 @@ from scrapy.utils.reactor import install_reactor
 
 from distributed.coordination import CrawlCoordination
 from distributed.finalize import finalize_crawl
-from distributed.keys import CrawlKeys, active_crawls_key, redis_client, require_postgresql, text
+from distributed.keys import CrawlKeys, active_crawls_key, redis_client, redis_params, require_postgresql, text
+from distributed.outage import worker_gone
 from distributed.spider import WorkerSpider
 from kernel.config import Config
 from spiders.registry import resolve_site
@@ -25,6 +26,7 @@ def crawl_settings(settings: Settings, config: Config, crawl_id: int) -> dict[st
     """The Scrapy settings of one crawl's spider in a worker: NIANBAO_WORKER_SETTINGS plus the crawl's keys."""
     keys = CrawlKeys(config.redis_prefix, crawl_id)
     return {**settings.getdict("NIANBAO_WORKER_SETTINGS"), "REDIS_URL": config.redis_url,
+            "REDIS_PARAMS": redis_params(config, worker_gone),
             "SCHEDULER_QUEUE_KEY": keys.requests, "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter}
 
 
@@ -91,7 +93,7 @@ def run_worker(*, burst: bool, poll: float, proxy: str = "") -> int:
     require_postgresql(config)
     # One id for the whole process, whatever computes it later (the default is <host>-<pid>).
     settings.set("NIANBAO_WORKER_ID", config.worker_id, priority="cmdline")
-    server = redis_client(config)
+    server = redis_client(config, worker_gone)
     # Installed now, not with the first crawler: the poll loop needs the reactor before any crawl is joined.
     install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
     process = CrawlerProcess(settings)

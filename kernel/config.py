@@ -41,6 +41,8 @@ class Config:
     redis_prefix: str = "nianbao:"
     worker_id: str = ""
     worker_stale_after: float = 300.0
+    # Seconds a Redis command waits for a Redis that is down (a restart) before distributed mode gives up on it.
+    redis_wait: float = 60.0
     # The site registry file, the whole registry (empty: the shipped spiders/sites.toml with $NIANBAO_HOME/sites.toml
     # on top; spiders/registry.py). `nianbao sites add` writes to it (empty: to $NIANBAO_HOME/sites.toml).
     registry: str = ""
@@ -90,6 +92,7 @@ class Config:
             redis_prefix=_default(settings.get("NIANBAO_REDIS_PREFIX"), "nianbao:"),
             worker_id=settings.get("NIANBAO_WORKER_ID") or f"{socket.gethostname()}-{os.getpid()}",
             worker_stale_after=float(settings.get("NIANBAO_WORKER_STALE_AFTER") or 300),
+            redis_wait=float(_default(settings.get("NIANBAO_REDIS_WAIT"), 60)),
             registry=settings.get("NIANBAO_REGISTRY") or "",
             robots=_flag(settings.get("NIANBAO_ROBOTS"), True),
             host_concurrency=int(settings.get("NIANBAO_HOST_CONCURRENCY") or 4),
@@ -150,6 +153,7 @@ class Config:
             "NIANBAO_REDIS_PREFIX": self.redis_prefix,
             "NIANBAO_WORKER_ID": self.worker_id,
             "NIANBAO_WORKER_STALE_AFTER": self.worker_stale_after,
+            "NIANBAO_REDIS_WAIT": self.redis_wait,
             "NIANBAO_REGISTRY": self.registry,
             "NIANBAO_ROBOTS": self.robots,
             "NIANBAO_HOST_CONCURRENCY": self.host_concurrency,

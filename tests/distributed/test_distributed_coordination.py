@@ -65,7 +65,7 @@ def test_done_only_when_the_queue_is_empty_and_every_worker_idle(server: redis.R
     _push(server, a.keys, "home")
     b.report(idle=True)
     assert not b.check_done()  # a request is waiting
-    assert a.pop() == b"home"
+    assert a.pop() == (b"home", False)
     assert not b.check_done()  # queue empty, but a holds a request whose response may push more
     a.report(idle=False)
     assert not b.check_done()
@@ -79,7 +79,7 @@ def test_a_pop_marks_the_popper_busy_whatever_it_reported_before(server: redis.R
     a.report(idle=True)
     b.report(idle=True)
     _push(server, a.keys, "list-2")
-    assert b.pop() == b"list-2"  # b's last report said idle; the pop itself says busy
+    assert b.pop() == (b"list-2", False)  # b's last report said idle; the pop itself says busy
     assert not a.check_done()
     b.report(idle=True)
     assert a.check_done()
@@ -102,8 +102,8 @@ def test_done_is_for_good(server: redis.Redis, prefix: str) -> None:
 def test_a_pop_notes_the_request_with_its_score_in_the_poppers_in_flight_set(server: redis.Redis, prefix: str) -> None:
     a, b = _workers(server, prefix, "a", "b")
     server.zadd(a.keys.requests, {"report": -10, "list-2": 0})
-    assert a.pop() == b"report"  # highest priority (lowest score) first
-    assert b.pop() == b"list-2"
+    assert a.pop() == (b"report", False)  # highest priority (lowest score) first
+    assert b.pop() == (b"list-2", False)
     assert a.in_flight() == {b"report": -10.0}
     assert b.in_flight() == {b"list-2": 0.0}
     assert server.zcard(a.keys.requests) == 0
@@ -112,8 +112,9 @@ def test_a_pop_notes_the_request_with_its_score_in_the_poppers_in_flight_set(ser
 def test_a_request_done_with_leaves_the_in_flight_set(server: redis.Redis, prefix: str) -> None:
     (a,) = _workers(server, prefix, "a")
     _push(server, a.keys, "home", "column")
-    first, second = a.pop(), a.pop()
-    assert first is not None and second is not None
+    popped = a.pop(), a.pop()
+    assert popped[0] is not None and popped[1] is not None
+    (first, _), (second, _) = popped
     a.done_with(first)
     assert a.in_flight() == {second: 0.0}
     assert a.report(idle=False) == 0 and a.in_flight() == {second: 0.0}  # busy reports leave it alone
@@ -135,9 +136,9 @@ def test_an_idle_report_empties_the_in_flight_set(server: redis.Redis, prefix: s
 def test_a_silent_busy_worker_gives_its_requests_back_with_their_scores(server: redis.Redis, prefix: str) -> None:
     a, b, c = _workers(server, prefix, "a", "b", "c", stale_after=0.3)
     server.zadd(a.keys.requests, {"report": -10, "list-2": 0, "attachment": 5})
-    assert a.pop() == b"report" and a.pop() == b"list-2"
+    assert a.pop() == (b"report", False) and a.pop() == (b"list-2", False)
     time.sleep(0.4)  # a died (SIGKILL) holding two requests: its last report grows old
-    assert b.pop() == b"attachment"  # b is busy and alive
+    assert b.pop() == (b"attachment", False)  # b is busy and alive
     assert c.requeue_lost() == {"a": 2}
     assert dict(server.zrange(a.keys.requests, 0, -1, withscores=True)) == {b"report": -10.0, b"list-2": 0.0}
     assert a.in_flight() == {}
@@ -145,21 +146,22 @@ def test_a_silent_busy_worker_gives_its_requests_back_with_their_scores(server: 
     assert set(server.hkeys(a.keys.workers)) == {b"b"}  # a left the crawl, b is still in it
     assert c.requeue_lost() == {}  # once
     assert c.totals() == {"requeued": "2"}  # counted, and no close reason: nothing was lost
-    assert c.pop() == b"report"  # the requests are done again, by whoever pops them
+    assert c.pop() == (b"report", True)  # done again, by whoever pops it, told it was held before
+    assert b.pop() == (b"list-2", True) and not server.exists(a.keys.requeued)
 
 
 def test_done_waits_until_a_dead_workers_requests_are_requeued_and_done_again(
         server: redis.Redis, prefix: str) -> None:
     a, b = _workers(server, prefix, "a", "b", stale_after=0.3)
     _push(server, a.keys, "article")
-    assert a.pop() == b"article"
+    assert a.pop() == (b"article", False)
     b.report(idle=True)
     assert not b.check_done()  # a is alive and holds a request
     time.sleep(0.4)
     b.report(idle=True)
     assert not b.check_done()  # a is dead: its request went back to the queue in the same step
     assert server.zrange(a.keys.requests, 0, -1) == [b"article"]
-    assert b.pop() == b"article"
+    assert b.pop() == (b"article", True)
     assert not b.check_done()
     b.done_with(b"article")
     b.report(idle=True)
@@ -218,13 +220,13 @@ def test_a_member_that_leaves_does_not_hold_the_crawl_up(server: redis.Redis, pr
 def test_a_worker_leaving_before_done_is_no_longer_waited_for(server: redis.Redis, prefix: str) -> None:
     a, b = _workers(server, prefix, "a", "b")
     server.zadd(a.keys.requests, {"home": -3})
-    assert b.pop() == b"home"
+    assert b.pop() == (b"home", False)
     assert not b.close(drained=False)  # stopped while busy: its state removed, what it held back in the queue
     assert server.zrange(a.keys.requests, 0, -1, withscores=True) == [(b"home", -3.0)]
     assert b.in_flight() == {}
     a.report(idle=True)
     assert not a.check_done()
-    assert a.pop() == b"home"
+    assert a.pop() == (b"home", True)
     a.report(idle=True)
     assert a.check_done()
     assert a.close(drained=True)
@@ -387,7 +389,7 @@ def test_a_dead_workers_host_slots_and_robots_leases_are_freed(server: redis.Red
     server.set(f"{a.keys.robots}:lease:www.pingluo.gov.cn", "a", ex=120)
     server.set(f"{a.keys.robots}:lease:www.nxhl.gov.cn", "b", ex=120)
     server.zadd(a.keys.requests, {"page": 0})
-    assert a.pop() == b"page"
+    assert a.pop() == (b"page", False)
     assert slots_b.try_acquire("www.pingluo.gov.cn", "b/2") > 0  # a holds pingluo's only slot
     time.sleep(0.4)  # a died (SIGKILL) holding a request, a host slot and a robots.txt lease
     b.report(idle=False)

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -66,3 +67,59 @@ def private_postgres() -> Iterator[PrivatePostgres]:
     finally:
         _as_postgres(str(server.bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(data, ignore_errors=True)
+
+
+@dataclass
+class PrivateRedis:
+    """A redis-server of this test's own, persisting every write to its append-only file (a Redis that a crawl
+    relies on keeps its data across a restart), that the test may restart."""
+
+    data: Path
+    port: int
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.data),
+             "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--logfile", str(self.data / "log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while True:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            assert self.proc.poll() is None, (self.data / "log").read_text(errors="replace")[-2000:]
+            assert time.monotonic() < deadline, "redis-server did not listen within 30 s"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        """SIGTERM, as `systemctl stop redis` does: clients are cut, the data is on disk."""
+        assert self.proc is not None
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+    def restart(self, down: float = 0.0) -> None:
+        """Stop, stay down for `down` seconds, start again on the same port with the same data."""
+        self.stop()
+        time.sleep(down)
+        self.start()
+
+
+@contextmanager
+def private_redis() -> Iterator[PrivateRedis]:
+    """A Redis server of this test's own on a free port, stopped and removed afterwards."""
+    if shutil.which("redis-server") is None:
+        pytest.fail("a private Redis needs redis-server (apt-get install redis-server)")
+    server = PrivateRedis(Path(tempfile.mkdtemp(prefix="nianbao-redis-")), free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        if server.proc is not None and server.proc.poll() is None:
+            server.proc.kill()
+            server.proc.wait()
+        shutil.rmtree(server.data, ignore_errors=True)
