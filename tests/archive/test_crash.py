@@ -18,14 +18,7 @@ from storage.db import open_catalogue
 from storage.models import Capture
 from tests.archive.warc_helpers import warcio_check
 from tests.conftest import REPO, run_nianbao
-
-
-def _captures(db_url: str) -> int:
-    try:
-        with open_catalogue(db_url)() as s:
-            return int(s.scalar(select(func.count()).select_from(Capture)) or 0)
-    except Exception:  # noqa: BLE001 — the crawl may not have created the tables yet
-        return 0
+from tests.crawler.kill_support import capture_count
 
 
 def _kill_after(args: list[str], env: dict[str, str], db_url: str, captures: int) -> None:
@@ -33,7 +26,7 @@ def _kill_after(args: list[str], env: dict[str, str], db_url: str, captures: int
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 180
-        while _captures(db_url) < captures:
+        while capture_count(db_url) < captures:
             assert proc.poll() is None, "the crawl ended before it could be killed"
             assert time.monotonic() < deadline, "too few captures within 180 s"
             time.sleep(0.02)
@@ -54,7 +47,7 @@ def test_sigkill_then_rerun_repairs_and_loses_nothing(sampleweb: SampleWebServer
     (crashed,) = warcs.glob("*.warc.gz.open")
     with crashed.open("ab") as f:
         f.write(b"\x1f\x8b\x08\x00torn")  # as if the kill had landed in the middle of an append
-    killed_at = _captures(db_url)
+    killed_at = capture_count(db_url)
 
     rerun = run_nianbao(args, env)
     assert rerun.returncode == 0, rerun.stderr[-3000:]

@@ -160,3 +160,13 @@ def kill_summary(results: list[KillResult]) -> str:
             f"failed {sum(bool(r.problems) for r in results)}, lost {sum(r.lost for r in results)}, "
             f"doubled {sum(r.doubled for r in results)}, asked again {sum(r.again for r in results)}, "
             f"stray processes {sum(r.stray for r in results)}")
+
+
+def capture_count(db_url: str) -> int:
+    """How many captures the catalogue holds now (0 before the crawl has created its tables): the moment to kill or
+    restart something under a running crawl."""
+    try:
+        with open_catalogue(db_url)() as s:
+            return int(s.scalar(select(func.count()).select_from(Capture)) or 0)
+    except Exception:  # noqa: BLE001 — the crawl may not have created the tables yet
+        return 0

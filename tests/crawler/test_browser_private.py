@@ -6,8 +6,6 @@ every request it is sent."""
 from __future__ import annotations
 
 import asyncio
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from scrapy import Request
@@ -15,30 +13,10 @@ from scrapy.http import HtmlResponse
 
 from crawler import settings as crawl_settings
 from crawler.browser import render_meta, serve_fetched
+from tests.loopback import RecordingServer
 
 PAGE_URL = "http://www.rebound.gov.cn/xxgk/ndbg/"
 
-
-class _Recorder(ThreadingHTTPServer):
-    def __init__(self) -> None:
-        self.asked: list[str] = []
-        recorder = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 — http.server's name
-                recorder.asked.append(self.path)
-                self.send_response(200)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Access-Control-Allow-Origin", "*")
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        super().__init__(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
 
 
 # Chromium's own Local Network Access checks also stop a public page's requests to loopback; switched off, only
@@ -75,9 +53,9 @@ def _render(port: int, allowlist: tuple[str, ...], extra_args: tuple[str, ...] =
 
 
 def test_a_rendered_page_cannot_reach_a_private_address(caplog: Any) -> None:
-    server = _Recorder()
+    server = RecordingServer()
     try:
-        port = server.server_address[1]
+        port = server.port
         assert _render(port, (), NO_LNA) == "refused"  # the route alone, Chromium's own checks off
         assert server.asked == [], f"Chromium reached the private server: {server.asked}"
         refused = {r.getMessage().split()[3] for r in caplog.records if "browser request refused" in r.getMessage()}
@@ -88,5 +66,4 @@ def test_a_rendered_page_cannot_reach_a_private_address(caplog: Any) -> None:
         assert got == "got ok", (got, server.asked)
         assert sorted(server.asked) == ["/fetch", "/img"]
     finally:
-        server.shutdown()
-        server.server_close()
+        server.close()

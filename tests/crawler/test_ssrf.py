@@ -11,8 +11,6 @@ import os
 import socket
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +24,7 @@ from crawler.ssrf import PrivateAddressGuard
 from storage.db import open_catalogue
 from storage.models import FetchOutcome
 from tests.conftest import REPO
+from tests.loopback import RecordingServer
 
 PRIVATE = ["http://127.0.0.1:8089/", "http://127.1.2.3/", "http://[::1]/", "http://169.254.169.254/latest/meta-data/",
            "http://10.0.0.8/", "http://192.168.1.1/admin", "http://172.16.5.4/", "http://[::ffff:127.0.0.1]/",
@@ -96,29 +95,6 @@ def test_names_that_only_look_numeric_pass() -> None:
     assert private_target("http://123.gov.cn/") is None and private_target("http://1e100.net/") is None
 
 
-class _Recorder(ThreadingHTTPServer):
-    """A loopback web server that notes every request line it is sent."""
-
-    def __init__(self) -> None:
-        self.asked: list[str] = []
-        recorder = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 — http.server's name
-                recorder.asked.append(self.path)
-                body = "<html><head><title>某县人民政府</title></head><body>首页</body></html>".encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        super().__init__(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
 
 def _private_name() -> str:
     """A host name this machine resolves to a non-public address through its ordinary resolver (/etc/hosts): a
@@ -145,9 +121,10 @@ def _crawl_direct(home: Path, url: str, allowlist: str = "") -> tuple[subprocess
 
 
 def test_a_name_resolving_to_a_private_address_is_never_connected_to(tmp_path: Path) -> None:
-    server = _Recorder()
+    server = RecordingServer("<html><head><title>某县人民政府</title></head><body>首页</body></html>".encode(),
+                             "text/html; charset=utf-8")
     try:
-        url = f"http://{_private_name()}:{server.server_address[1]}/"
+        url = f"http://{_private_name()}:{server.port}/"
         done, outcomes = _crawl_direct(tmp_path / "refused", url)
         assert server.asked == [], f"the crawl connected to a private address: {server.asked}"
         assert (url, "private-address") in {(u, kind) for u, kind, _ in outcomes}, (outcomes, done.stderr[-2000:])
@@ -158,5 +135,4 @@ def test_a_name_resolving_to_a_private_address_is_never_connected_to(tmp_path: P
         assert "/" in server.asked, (server.asked, outcomes, done.stderr[-2000:])
         assert "private-address" not in {kind for _, kind, _ in outcomes}
     finally:
-        server.shutdown()
-        server.server_close()
+        server.close()

@@ -14,14 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from sampleweb.server import SampleWebServer
 from sampleweb.truth import expected_reports
 from storage.db import engine_for, open_catalogue, reconnecting
 from storage.models import Capture, Crawl
 from tests.conftest import REPO, run_nianbao
-from tests.crawler.kill_support import orphan_rows
+from tests.crawler.kill_support import capture_count, orphan_rows
 from tests.storage.private_services import PrivatePostgres, private_postgres
 
 SITE = "pingluo"
@@ -72,13 +72,6 @@ def test_a_transaction_cut_by_a_restart_is_run_again(postgres: PrivatePostgres) 
     assert runs == [0, 1]
 
 
-def _captures(db_url: str) -> int:
-    try:
-        with open_catalogue(db_url)() as s:
-            return int(s.scalar(select(func.count()).select_from(Capture)) or 0)
-    except Exception:  # noqa: BLE001 — the crawl may not have created the tables yet
-        return 0
-
 
 def test_a_crawl_whose_catalogue_server_restarts_ends_whole(sampleweb: SampleWebServer, postgres: PrivatePostgres,
                                                             tmp_path: Path) -> None:
@@ -92,7 +85,7 @@ def test_a_crawl_whose_catalogue_server_restarts_ends_whole(sampleweb: SampleWeb
     try:
         for restart_after in (5, 15):  # two restarts, at two points of the crawl
             deadline = time.monotonic() + 240
-            while _captures(postgres.url) < restart_after and proc.poll() is None:
+            while capture_count(postgres.url) < restart_after and proc.poll() is None:
                 assert time.monotonic() < deadline, f"fewer than {restart_after} captures within 240 s"
                 time.sleep(0.05)
             postgres.restart()
