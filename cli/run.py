@@ -17,6 +17,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
+from crawler.process import GracefulCrawlerProcess
 from kernel.config import Config
 from lifecycle.claim import SiteBusy, claim_site
 from lifecycle.parse_stage import close_shared_pool
@@ -223,7 +224,7 @@ def run_crawls(site_refs: Sequence[str], proxy: str = "",
     config = Config.from_settings(settings)
     if log is not None:
         log.install(settings, config.home / "logs")
-    process = CrawlerProcess(settings)
+    process = GracefulCrawlerProcess(settings)
     queue = _SiteQueue(process, config, list(zip(sites, site_refs, strict=True)), resume)
     queue.start()
     if log is not None:

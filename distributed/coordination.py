@@ -37,7 +37,7 @@ from typing import Any
 
 import redis
 
-from distributed.keys import CrawlKeys, text
+from distributed.keys import CrawlKeys, alive_prefix, text
 from distributed.politeness import release_leases_of
 from distributed.robots import release_fetch_leases_of
 from storage.drift import Findings
@@ -161,14 +161,16 @@ return 0
 """
 
 
-# KEYS: workers, done, members, drained, finalizer, totals · ARGV: reap_after, lock ttl, reaper → 1 when the
+# KEYS: workers, done, members, drained, finalizer, totals · ARGV: reap_after, lock ttl, reaper, alive-key prefix
+# → 1 when the
 # reaper is to finalize the crawl (done, and every member still counted has drained), else 0.
 REAP = _NOW + """
 if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
 for _, member in ipairs(redis.call('SDIFF', KEYS[3], KEYS[4])) do
   local entry = redis.call('HGET', KEYS[1], member)
   local at = entry and tonumber(string.match(entry, ':(.+)$'))
-  if not at or now - at > tonumber(ARGV[1]) then
+  local gone = redis.call('EXISTS', ARGV[4] .. member) == 0
+  if gone or not at or now - at > tonumber(ARGV[1]) then
     redis.call('SREM', KEYS[3], member)
     redis.call('HDEL', KEYS[1], member)
     redis.call('HINCRBY', KEYS[6], 'reaped', 1)
@@ -260,11 +262,13 @@ class CrawlCoordination:
                                      "1" if drained else "0", str(FINALIZER_TTL)))
 
     def reap(self) -> bool:
-        """For a done crawl: drop members silent for `reap_after` that never drained; True if this worker is then
-        the one to finalize the crawl (every member left has drained, or none is left)."""
+        """For a done crawl: drop members that never drained and whose process is gone (its liveness key expired,
+        distributed/liveness.py) or that were silent for `reap_after`; True if this worker is then the one to
+        finalize the crawl (every member left has drained, or none is left)."""
         keys = self.keys
         return bool(self.server.eval(REAP, 6, keys.workers, keys.done, keys.members, keys.drained, keys.finalizer,
-                                     keys.totals, str(self.reap_after), str(FINALIZER_TTL), self.worker_id))
+                                     keys.totals, str(self.reap_after), str(FINALIZER_TTL), self.worker_id,
+                                     alive_prefix(keys.prefix)))
 
     def add_totals(self, counts: dict[str, int], *, reason: str = "", first_error: str = "") -> None:
         """Add this worker's counters to the crawl's; keep the first unusual close reason and first error."""

@@ -9,8 +9,8 @@ from kernel.config import Config
 from kernel.errors import ConfigError
 from lifecycle.active import active_crawls_key, redis_client, redis_params
 
-__all__ = ["CrawlKeys", "active_crawls_key", "host_slot_key", "redis_client", "redis_params", "require_postgresql",
-           "safe_worker_id", "text"]
+__all__ = ["CrawlKeys", "active_crawls_key", "alive_key", "alive_prefix", "host_slot_key", "redis_client",
+           "redis_params", "require_postgresql", "safe_worker_id", "text"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,16 @@ class CrawlKeys:
     def all(self) -> list[str]:
         return [self.requests, self.dupefilter, self.workers, self.done, self.members, self.drained, self.totals,
                 self.robots, self.findings, self.requeued]
+
+
+def alive_key(prefix: str, worker_id: str) -> str:
+    """Set, with a time to live of NIANBAO_WORKER_STALE_AFTER, while the worker's process lives
+    (distributed/liveness.py): gone, the worker is dead, whatever its reactor last reported."""
+    return alive_prefix(prefix) + worker_id
+
+
+def alive_prefix(prefix: str) -> str:
+    return f"{prefix}alive:"
 
 
 def host_slot_key(prefix: str, host: str) -> str:

@@ -11,9 +11,11 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.reactor import install_reactor
 
+from crawler.process import GracefulCrawlerProcess
 from distributed.coordination import CrawlCoordination
 from distributed.finalize import finalize_crawl
 from distributed.keys import CrawlKeys, active_crawls_key, redis_client, redis_params, require_postgresql, text
+from distributed.liveness import Liveness
 from distributed.outage import worker_gone
 from distributed.spider import WorkerSpider
 from kernel.config import Config
@@ -48,23 +50,28 @@ class Worker:
 
     def poll(self) -> None:
         active = self.active()
+        unfinalized = 0
         for crawl_id, site_ref in sorted(active.items()):
             keys = CrawlKeys(self.config.redis_prefix, crawl_id)
             done = self.server.exists(keys.done)
             if crawl_id not in self.joined and not done:
                 self.join(crawl_id, site_ref)
             elif done and crawl_id not in self.running:
-                self.reap(keys, site_ref)
-        if self.burst and not self.running and set(active) <= self.joined:
+                unfinalized += not self.reap(keys, site_ref)
+        # In burst mode, a done crawl still listed waits for a member to drain or be found dead: stay to reap it.
+        if self.burst and not self.running and set(active) <= self.joined and not unfinalized:
             logger.info("worker done worker=%s crawls=%d", self.config.worker_id, len(self.joined))
             self.stop()
 
-    def reap(self, keys: CrawlKeys, site_ref: str) -> None:
-        """A done crawl this worker has no part in: finalize it if a member died before draining."""
-        if CrawlCoordination(self.server, keys, self.config.worker_id).reap():
-            logger.warning("worker reaps crawl=%s worker=%s: a member died before it drained", keys.crawl_id,
-                           self.config.worker_id)
-            finalize_crawl(self.config, self.server, keys, resolve_site(site_ref).row)
+    def reap(self, keys: CrawlKeys, site_ref: str) -> bool:
+        """A done crawl this worker no longer runs: finalize it if a member died before draining; True when it
+        did."""
+        if not CrawlCoordination(self.server, keys, self.config.worker_id).reap():
+            return False
+        logger.warning("worker reaps crawl=%s worker=%s: a member died before it drained", keys.crawl_id,
+                       self.config.worker_id)
+        finalize_crawl(self.config, self.server, keys, resolve_site(site_ref).row)
+        return True
 
     def join(self, crawl_id: int, site_ref: str) -> None:
         self.joined.add(crawl_id)
@@ -96,11 +103,16 @@ def run_worker(*, burst: bool, poll: float, proxy: str = "") -> int:
     server = redis_client(config, worker_gone)
     # Installed now, not with the first crawler: the poll loop needs the reactor before any crawl is joined.
     install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
-    process = CrawlerProcess(settings)
+    process = GracefulCrawlerProcess(settings)
     worker = Worker(process, settings, config, server, burst)
     from twisted.internet.task import LoopingCall
 
+    liveness = Liveness(server, config.redis_prefix, config.worker_id, config.worker_stale_after)
+    liveness.start()
     LoopingCall(worker.poll).start(poll, now=True)
     logger.info("worker started worker=%s redis=%s burst=%s", config.worker_id, config.redis_url, burst)
-    process.start(stop_after_crawl=False)
+    try:
+        process.start(stop_after_crawl=False)
+    finally:
+        liveness.stop()
     return 0

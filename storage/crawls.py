@@ -11,6 +11,7 @@ import os
 import socket
 from dataclasses import dataclass, fields
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import CursorResult, func, select, update
@@ -143,14 +144,19 @@ def recover_stale(sessions: sessionmaker[Session], now: datetime, site_id: str |
 # --- questions -----------------------------------------------------------------------------------------------
 
 def process_alive(pid: int) -> bool:
-    """Whether a process with this pid exists on this host."""
+    """Whether a process with this pid runs on this host. A zombie (dead, not yet reaped: an orphaned crawl whose
+    new parent has not waited for it yet) is not alive, though signal 0 still reaches its pid."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc (not Linux): signal 0 is all there is
+    return stat[stat.rfind(")") + 2:][:1] not in ("Z", "X")
 
 
 def is_stale(crawl: Crawl | CrawlRow, host: str) -> bool:

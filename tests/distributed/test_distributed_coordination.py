@@ -19,7 +19,8 @@ from scrapy.settings import Settings
 from crawler.meta import CAPTURE_ID, REVALIDATES, SENT_AT
 from distributed import serializer
 from distributed.coordination import CrawlCoordination
-from distributed.keys import CrawlKeys, host_slot_key
+from distributed.keys import CrawlKeys, alive_key, host_slot_key
+from distributed.liveness import Liveness
 from distributed.politeness import LEASE, HostSlots
 from distributed.queue import POPPED, CrawlQueue
 from distributed.spider import WorkerSpider
@@ -51,7 +52,10 @@ def prefix(server: redis.Redis) -> Iterator[str]:
 
 
 def _workers(server: redis.Redis, prefix: str, *names: str, stale_after: float = 300.0) -> list[CrawlCoordination]:
+    """The workers' sides of crawl 7, each with its process's liveness key set (distributed/liveness.py)."""
     keys = CrawlKeys(prefix, 7)
+    for name in names:
+        server.set(alive_key(prefix, name), "1")
     return [CrawlCoordination(server, keys, name, stale_after=stale_after) for name in names]
 
 
@@ -248,6 +252,32 @@ def test_a_member_that_dies_before_draining_is_reaped_and_the_crawl_finalized(se
     # Counted, but not a close reason: b's requests were done and its documents recorded; the finalizer repairs
     # its WARC file and parses what it left, so the crawl can end finished.
     assert a.totals() == {"reaped": "1"}
+
+
+def test_a_member_whose_process_is_gone_is_reaped_at_once(server: redis.Redis, prefix: str) -> None:
+    """A worker killed while idle, just before the crawl was done, is a member the crawl waits for: its liveness
+    key expiring says it is dead within the stale time, not after `reap_after` (an hour by default)."""
+    a, b, c = _workers(server, prefix, "a", "b", "c")
+    a.report(idle=True)
+    b.report(idle=True)
+    assert a.check_done()
+    assert not a.close(drained=True)  # b has not drained yet
+    assert not c.reap()  # b's process lives: it may be storing its parses
+    server.delete(alive_key(prefix, "b"))  # its key expired: the process is gone
+    assert c.reap()
+    assert a.totals() == {"reaped": "1"}
+
+
+def test_liveness_keeps_the_key_while_it_runs_and_drops_it_at_stop(server: redis.Redis, prefix: str) -> None:
+    liveness = Liveness(server, prefix, "w", ttl=1.0)
+    liveness.start()
+    try:
+        time.sleep(1.5)  # longer than the time to live: renewed meanwhile
+        assert server.exists(alive_key(prefix, "w"))
+        assert 0 < server.pttl(alive_key(prefix, "w")) <= 1000
+    finally:
+        liveness.stop()
+    assert not server.exists(alive_key(prefix, "w"))
 
 
 def test_reaping_waits_for_done_and_finalizes_only_once(server: redis.Redis, prefix: str) -> None:
