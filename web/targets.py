@@ -1,17 +1,20 @@
 """What an on-demand crawl from the UI may target: a registry site, or a URL whose host resolves to public addresses.
 
 Loopback, private, link-local, multicast and reserved addresses are refused unless the operator's allowlist
-(NIANBAO_UI_CRAWL_ALLOWLIST: host names, addresses or networks) names the host or covers every address.
+(NIANBAO_UI_CRAWL_ALLOWLIST: host names, addresses or networks) names the host or covers every address — the crawl's
+own rule (crawler/addresses.py). A name may resolve differently when the crawl connects (DNS rebinding): the crawl's
+resolver checks again the address it connects to (crawler/resolver.py).
 """
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from crawler.addresses import allowed as allowed_host
+from crawler.addresses import public_address
 from kernel.errors import NianbaoError
 from spiders.registry import Site
 
@@ -59,26 +62,9 @@ def check_crawl_target(target: str, registry: dict[str, Site], allowlist: Iterab
     if not addresses:
         raise CrawlTargetRefused(f"host {host!r} resolves to no address")
     for address in addresses:
-        if not _public(address) and not _allowed_address(address, allowed):
+        if not public_address(address) and not allowed_host(address, tuple(allowed)):
             raise CrawlTargetRefused(
                 f"host {host!r} resolves to {address}, which is not a public address "
                 "(add it to NIANBAO_UI_CRAWL_ALLOWLIST to allow it)")
     return CrawlTarget(target, None)
 
-
-def _public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return bool(ip.is_global) and not ip.is_multicast
-
-
-def _allowed_address(address: str, allowed: list[str]) -> bool:
-    ip = ipaddress.ip_address(address.split("%")[0])
-    for entry in allowed:
-        try:
-            if ip in ipaddress.ip_network(entry, strict=False):
-                return True
-        except ValueError:
-            continue  # a host name, matched before resolution
-    return False
