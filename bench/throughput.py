@@ -120,6 +120,10 @@ class Round:
     def per_s(self) -> float:
         return self.responses / self.wall_s if self.wall_s else 0.0
 
+    @property
+    def cpu_ms_per_response(self) -> float:
+        return 1000 * self.cpu_s / self.responses if self.responses else 0.0
+
 
 @dataclass(frozen=True)
 class Contender:
@@ -178,7 +182,7 @@ def medians(rounds: list[Round]) -> dict[str, dict[str, float]]:
     for name in dict.fromkeys(r.contender for r in rounds):
         mine = [r for r in rounds if r.contender == name]
         out[name] = {key: round(statistics.median(getattr(r, key) for r in mine), 3)
-                     for key in ("responses", "wall_s", "per_s", "cpu_s", "peak_rss_mb")}
+                     for key in ("responses", "wall_s", "per_s", "cpu_s", "cpu_ms_per_response", "peak_rss_mb")}
     return out
 
 
@@ -194,14 +198,47 @@ def ratios(table: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
 
 
 def print_table(table: dict[str, dict[str, float]], rat: dict[str, dict[str, float]]) -> None:
-    print(f"{'contender':32} {'responses':>9} {'wall s':>8} {'resp/s':>8} {'CPU s':>8} {'peak RSS MB':>12}")
+    print(f"{'contender':32} {'responses':>9} {'wall s':>8} {'resp/s':>8} {'CPU s':>8} {'CPU ms/resp':>11} "
+          f"{'peak RSS MB':>12}")
     for name, m in table.items():
         print(f"{name:32} {m['responses']:9.0f} {m['wall_s']:8.2f} {m['per_s']:8.1f} {m['cpu_s']:8.2f} "
-              f"{m['peak_rss_mb']:12.0f}")
-    print(f"\n{'ratio':48} {'responses':>9} {'wall s':>8} {'resp/s':>8} {'CPU s':>8} {'peak RSS':>9}")
+              f"{m['cpu_ms_per_response']:11.2f} {m['peak_rss_mb']:12.0f}")
+    print(f"\n{'ratio':48} {'responses':>9} {'wall s':>8} {'resp/s':>8} {'CPU s':>8} {'CPU/resp':>9} "
+          f"{'peak RSS':>9}")
     for name, m in rat.items():
         print(f"{name:48} {m['responses']:9.2f} {m['wall_s']:8.2f} {m['per_s']:8.2f} {m['cpu_s']:8.2f} "
-              f"{m['peak_rss_mb']:9.2f}")
+              f"{m['cpu_ms_per_response']:9.2f} {m['peak_rss_mb']:9.2f}")
+
+
+def targets(table: dict[str, dict[str, float]], latency_ms: float, cores: int) -> list[tuple[str, float, str, bool]]:
+    """Issue 15's "done when" lines this run can judge: (what, measured, bound, met)."""
+    out: list[tuple[str, float, str, bool]] = []
+    crawl, e2e, bare, par = (table.get(n) for n in (NIANBAO_CRAWL_ONLY, NIANBAO_END_TO_END, BARE, WGET_PAR))
+    if crawl and bare and not latency_ms:
+        got = crawl["per_s"] / bare["per_s"]
+        out.append(("crawl only: responses/s over bare Scrapy's", got, ">= 0.85", got >= 0.85))
+        got = crawl["cpu_ms_per_response"] / bare["cpu_ms_per_response"]
+        out.append(("crawl only: CPU per response over bare Scrapy's", got, "<= 1.5", got <= 1.5))
+    if crawl and e2e and not latency_ms:
+        parse_wall = max(e2e["cpu_s"] - crawl["cpu_s"], 0.0) / cores  # the parses' CPU spread over the cores
+        got = e2e["wall_s"] / max(crawl["wall_s"], parse_wall)
+        out.append(("end to end: wall over max(crawl-only wall, parse CPU / cores)", got, "<= 1.2", got <= 1.2))
+        out.append(("end to end: peak RSS of the process tree, MB", e2e["peak_rss_mb"], "<= 600",
+                    e2e["peak_rss_mb"] <= 600))
+    if crawl and bare and latency_ms:
+        got = crawl["wall_s"] / bare["wall_s"]
+        out.append((f"{latency_ms:g} ms latency, crawl only: wall over bare Scrapy's", got, "<= 1.1", got <= 1.1))
+        if par:
+            got = crawl["wall_s"] / par["wall_s"]
+            out.append((f"{latency_ms:g} ms latency, crawl only: wall over wget x4's", got, "<= 0.2", got <= 0.2))
+    return out
+
+
+def print_targets(lines: list[tuple[str, float, str, bool]]) -> None:
+    if lines:
+        print(f"\n{'issue 15, done when':64} {'measured':>9} {'bound':>7}")
+    for what, got, bound, met in lines:
+        print(f"{what:64} {got:9.2f} {bound:>7}  {'met' if met else 'NOT met'}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 3)))
     parser.add_argument("--latency-ms", type=float, default=float(os.environ.get("BENCH_LATENCY_MS", 0)))
     parser.add_argument("--out", type=Path, default=RESULTS, help="where the JSON and the PNG go")
+    parser.add_argument("--only", default="", help="run only the contenders whose name contains this text "
+                        "(e.g. 'no-wait' for the memory growth from 100 to 1,000 sites)")
     args = parser.parse_args(argv)
     wget = shutil.which("wget") is not None
     if not wget:
@@ -222,19 +261,23 @@ def main(argv: list[str] | None = None) -> int:
         registry = Path(tmp) / "sites.toml"
         registry.write_text(registry_toml(web.specs), encoding="utf-8")
         for n in range(args.rounds):
-            for contender in _contenders(web, registry, wget):
+            for contender in (c for c in _contenders(web, registry, wget) if args.only in c.name):
                 print(f"round {n + 1}/{args.rounds}: {contender.name} …", flush=True)
                 rounds.append(_round(contender, web, Path(tmp) / f"r{n}-{len(rounds)}", n))
     table = medians(rounds)
     rat = ratios(table)
     print()
     print_table(table, rat)
+    judged = targets(table, args.latency_ms, os.cpu_count() or 1)
+    print_targets(judged)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     args.out.mkdir(parents=True, exist_ok=True)
-    params = {"sites": args.sites, "rounds": args.rounds, "latency_ms": args.latency_ms,
+    params = {"sites": args.sites, "rounds": args.rounds, "latency_ms": args.latency_ms, "only": args.only,
               "resources_served": resources, "cores": os.cpu_count(), "wget": wget}
     result = {"bench": "throughput", "at": stamp, "params": params, "medians": table, "ratios": rat,
-              "rounds": [{**asdict(r), "per_s": round(r.per_s, 2)} for r in rounds]}
+              "targets": [{"what": w, "measured": round(g, 3), "bound": b, "met": m} for w, g, b, m in judged],
+              "rounds": [{**asdict(r), "per_s": round(r.per_s, 2),
+                          "cpu_ms_per_response": round(r.cpu_ms_per_response, 2)} for r in rounds]}
     path = args.out / f"{stamp}.json"
     path.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     chart = subprocess.run([sys.executable, "-m", "bench.chart", str(path)], cwd=REPO, check=False)
