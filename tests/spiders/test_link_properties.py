@@ -17,7 +17,7 @@ from parsel import Selector
 
 import tests.hypothesis_profiles  # noqa: F401 — registers and loads the profile
 from archive.html_links import AS_WRITTEN, html_links
-from spiders import links, pagination
+from spiders import links, modules, pagination
 from spiders.links import Link
 
 HOST = "www.example.gov.cn"
@@ -90,6 +90,36 @@ def test_relative_links_stay_on_the_page_host(page: str, text: str) -> None:
 def test_metadata_links_as_written_never_raise(page: str, text: str) -> None:
     for link in html_links(Selector(text=text or "<html/>", type="html"), page, AS_WRITTEN):
         assert isinstance(link.url, str) and isinstance(link.text, str)
+
+
+# A script-drawn list's data: JSON of any shape, its records holding links (url/link/href…) and titles, or HTML.
+JSON_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), HREFS, LABELS,
+                        st.builds(lambda h, t: f'<a href="{_attr(h)}">{t}</a>', HREFS, LABELS))
+JSON_RECORDS = st.fixed_dictionaries({}, optional={
+    key: JSON_LEAVES for key in ("url", "link", "href", "linkUrl", "docUrl", "title", "name", "docTitle", "id")})
+JSON_LISTS = st.recursive(st.one_of(JSON_LEAVES, JSON_RECORDS),
+                          lambda inner: st.one_of(st.lists(inner, max_size=6),
+                                                  st.dictionaries(st.sampled_from(["data", "list", "rows", "x"]),
+                                                                  inner, max_size=4)),
+                          max_leaves=25)
+
+
+@given(PAGES, JSON_LISTS)
+def test_a_json_list_gives_absolute_http_links_once(page: str, data: object) -> None:
+    """The list behind a script-drawn page (crawler/browser.py hands it to `anchors`), whatever its shape."""
+    text = json.dumps(data, ensure_ascii=False)
+    found = links.anchors(page, text)
+    _absolute_once(found)
+    for link in found:
+        assert isinstance(link.text, str)
+
+
+@given(PAGES, pages())
+def test_a_module_page_of_any_markup_gives_choices_or_none(page: str, text: str) -> None:
+    """Hanweb's xxgkAnnualReport module (spiders/modules.py): its unit and year choices read from any page."""
+    choices = modules.module_choices(page, text, 2026)
+    if choices is not None:
+        _absolute_once(modules.module_pages(choices))
 
 
 NUMBERS = st.one_of(st.integers(0, 3), st.integers(0, 10**7), st.sampled_from(["", "-1", "1e3", "０"]))
