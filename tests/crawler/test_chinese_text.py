@@ -38,4 +38,14 @@ def test_utf8_first_then_gb18030(encoding: str) -> None:
 def test_a_declared_charset_wins() -> None:
     body = LIST.replace("<head>", '<head><meta charset="big5">').encode("gbk")
     assert _read(body).encoding.startswith("big5")  # said by the page: kept even if wrong (the page's own words)
-    assert _read(LIST.encode("gbk"), "text/html; charset=gbk").encoding == "gb18030"  # w3lib reads gbk so
+
+
+
+@pytest.mark.parametrize("declared", ["gbk", "GB2312", "cp936", "x-gbk"])
+def test_a_declared_gbk_is_read_as_gb18030(declared: str) -> None:
+    """A character GBK lacks (written by a GB18030 editor on a page that says gbk) still reads right."""
+    body = (LIST + "<p>䶮𠀀</p>").encode("gb18030")
+    for page in (_read(body, f"text/html; charset={declared}"),
+                 _read(LIST.replace("<head>", f'<head><meta charset="{declared}">').encode("gbk"))):
+        assert page.encoding == "gb18030" and TITLE in page.text
+    assert "䶮𠀀" in _read(body, f"text/html; charset={declared}").text
