@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from kernel.errors import NianbaoError
     from lifecycle.parse_stage import close_shared_pool, parse_payloads, shared_pool
     from lifecycle.reparse import reparse_site
-    from parsing.report import PARSER_VERSION
+    from parsing.version import PARSER_VERSION
     from storage.db import open_catalogue
     from storage.reparse import site_rows
 

@@ -15,7 +15,7 @@ from crawler.site_spider import SiteSpider
 from kernel.config import Config
 from lifecycle.finish import store_result
 from lifecycle.parse_stage import ParseJob, ParseJobResult, ParseStage, shared_pool
-from parsing.report import PARSER_VERSION
+from parsing.version import PARSER_VERSION
 from storage.catalog import Catalog
 from storage.db import open_catalogue
 from storage.reports import has_outcome

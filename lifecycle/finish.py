@@ -30,7 +30,7 @@ from archive.cdxj import merge_indexes
 from archive.dedup import Dedup
 from kernel.config import Config
 from lifecycle.parse_stage import ParseJobResult, ParseStage, at_originals, outcome_of, parse_payloads, shared_pool
-from parsing.report import PARSER_VERSION
+from parsing.version import PARSER_VERSION
 from storage.catalog import Catalog, Sessions, SiteRow
 from storage.crawls import finish_crawl
 from storage.drift import DriftStore, Findings

@@ -16,8 +16,8 @@ from parsing.sections import split_sections
 from parsing.tables import MappedTables, map_tables
 from parsing.types import Extraction
 from parsing.validate import table3_rules, table4_rules, text_rules
+from parsing.version import PARSER_VERSION
 
-PARSER_VERSION = "0.2.0"
 # Extraction kind → schema §1 source_kind ("text" is for already-extracted text such as the seeds); other
 # extraction kinds (xls, ofd, image) are spelled as their source_kind.
 SOURCE_KINDS = {"html": rk.KIND_HTML_INLINE, "pdf": rk.KIND_PDF, "docx": rk.KIND_DOCX, "doc": rk.KIND_DOC,

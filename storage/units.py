@@ -11,27 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-from storage.models import Base
-
-
-class SiteUnitRow(Base):
-    """A unit of a site (migration 0007)."""
-
-    __tablename__ = "site_units"
-    __table_args__ = (UniqueConstraint("site_id", "name", name="uq_site_units_site_name"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    level: Mapped[str | None] = mapped_column(String(20))
-    region_code: Mapped[str | None] = mapped_column(String(12))
-    code: Mapped[str | None] = mapped_column(String(40))
-    source: Mapped[str] = mapped_column(String(40))
-    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+from storage.models import SiteUnitRow
 
 
 @dataclass(frozen=True)
