@@ -139,12 +139,25 @@ class SiteProgress:
     errors: int
 
 
-def _progress(site: Site, crawler: Crawler | None) -> SiteProgress:
+@dataclass(frozen=True)
+class _Ended:
+    """What is kept of a site's crawl once it ended: its final stats and crawl id. The Crawler itself — settings,
+    spider, middlewares, pipelines and their state — is let go, so that `crawl --all` of many sites keeps no more
+    in memory per finished site than this."""
+
+    stats: dict[str, Any]
+    crawl_id: int | None
+
+
+def _progress(site: Site, crawler: Crawler | _Ended | None) -> SiteProgress:
     if crawler is None:
         return SiteProgress(site.id, "waiting", 0, 0, 0, 0, 0)
-    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
-    state = ("done" if "finish_reason" in stats else "parsing" if stats.get("nianbao/parsing")
-             else "running" if crawler.crawling else "waiting")
+    if isinstance(crawler, _Ended):
+        stats, state = crawler.stats, "done"
+    else:
+        stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+        state = ("done" if "finish_reason" in stats else "parsing" if stats.get("nianbao/parsing")
+                 else "running" if crawler.crawling else "waiting")
     return SiteProgress(site.id, state, int(stats.get("downloader/response_count", 0)),
                         int(stats.get("nianbao/documents/page", 0)), int(stats.get("nianbao/documents/attachment", 0)),
                         int(stats.get("downloader/response_bytes", 0)),
@@ -161,7 +174,7 @@ class _SiteQueue:
         self.config = config
         self.resume = resume
         self.waiting = deque(sites)
-        self.crawlers: dict[str, Crawler | None] = {site.id: None for site, _ref in sites}
+        self.crawlers: dict[str, Crawler | _Ended | None] = {site.id: None for site, _ref in sites}
         self.skipped: dict[str, CrawlResult] = {}
         self.crawl_ids: dict[str, int] = {}
 
@@ -185,12 +198,14 @@ class _SiteQueue:
             self.crawlers[site.id] = crawler
             self.crawl_ids[site.id] = claim.crawl_id
             ended = self.process.crawl(crawler, site=ref, crawl_id=claim.crawl_id, resume=claim.resumed)
-            ended.addBoth(self._next_after, crawler)
+            ended.addBoth(self._next_after, crawler, site.id)
             return
 
-    def _next_after(self, result: Any, crawler: Crawler) -> Any:
-        """A crawl ended: the next site's turn — unless the run is being stopped (SIGINT/SIGTERM: `shutdown`)."""
-        stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+    def _next_after(self, result: Any, crawler: Crawler, site_id: str) -> Any:
+        """A crawl ended: keep its stats (not the crawler), and the next site's turn — unless the run is being
+        stopped (SIGINT/SIGTERM: `shutdown`)."""
+        stats = dict(crawler.stats.get_stats()) if crawler.stats is not None else {}
+        self.crawlers[site_id] = _Ended(stats, getattr(crawler.spider, "crawl_id", None))
         if stats.get("finish_reason") == "shutdown":
             self.waiting.clear()
         self.start_next()
@@ -248,9 +263,8 @@ def run_crawls(site_refs: Sequence[str], proxy: str = "",
     return [queue.result(site) for site in sites]
 
 
-def _result(site: Site, crawler: Crawler, config: Config) -> CrawlResult:
-    spider = crawler.spider
-    crawl_id = getattr(spider, "crawl_id", None)
+def _result(site: Site, crawler: Crawler | _Ended, config: Config) -> CrawlResult:
+    crawl_id = crawler.crawl_id if isinstance(crawler, _Ended) else getattr(crawler.spider, "crawl_id", None)
     if crawl_id is None:
         return CrawlResult(site, None, "failed", config)
     crawl = get_crawl(open_catalogue(config.database_url), crawl_id)
