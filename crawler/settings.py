@@ -105,6 +105,10 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = _CONFIG.log_level
+# Scrapy checks every callback it calls for a generator that returns a value by reading its source and parsing it
+# (inspect + ast, cached for 128 callables, fewer than a crawl of many sites binds): 3% of a crawl's CPU. Our
+# callbacks are few, and tests/spiders/test_callbacks.py makes the same check of every one of them once.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 # A crawl of one site must end: a ceiling on depth guards against calendar traps. Discovery bounds each step
 # itself (sections 3 levels, sub-columns 3 levels, list pages per column: registry max_list_pages, default 200);
 # a 下一页 chain adds one level per page, so the ceiling leaves room for long lists.
