@@ -23,12 +23,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from parsel import Selector
-from w3lib.encoding import html_to_unicode
-
 from archive.capture import CapturedExchange
+from archive.charset import page_text
 from archive.content_encoding import decode_content
-from archive.html_links import AS_WRITTEN, HtmlLink, has_attachment_extension, html_links
+from archive.html_links import AS_WRITTEN, HtmlLink, has_attachment_extension, html_links, html_tree
 from kernel.errors import ArchiveError
 
 __all__ = ["PageLinks", "decode_content", "exchange_metadata", "is_html", "metadata_fields", "page_links"]
@@ -52,8 +50,9 @@ class PageLinks:
 def page_links(url: str, body: bytes, content_type: str | None) -> PageLinks:
     """Every ``<a href>`` and ``<img src>`` of an HTML page (body without content-encoding), resolved against
     ``url`` (or its ``<base href>``), each once per URL and text, in page order (archive.html_links.AS_WRITTEN)."""
-    _, text = html_to_unicode(content_type, body)
-    selector = Selector(text=text, type="html", base_url=url)  # a JSON body served as HTML is still read as HTML
+    # Read as the crawler reads it (archive/charset.py), so the spider's callbacks find this page's tree made
+    # (html_tree); a JSON body served as HTML is still read as HTML.
+    selector = html_tree(page_text(content_type, body))
     return PageLinks(html_links(selector, url, AS_WRITTEN), html_links(selector, url, AS_WRITTEN, images=True))
 
 

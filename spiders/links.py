@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from parsel import Selector
-
-from archive.html_links import TO_FOLLOW, absolute_url, clean_text, html_links, one_per_url
+from archive.html_links import TO_FOLLOW, absolute_url, clean_text, html_links, html_tree, one_per_url
 from spiders import discovery as rules
 
 
@@ -36,7 +34,7 @@ def anchors(url: str, text: str) -> list[Link]:
     and JSON strings."""
     if _looks_like_json(text):
         return _json_anchors(url, text)
-    sel = Selector(text=text, type="html")
+    sel = html_tree(text)
     found = [Link(link.url, link.text, "appendix" if link.appendix else "anchor")
              for link in html_links(sel, url, TO_FOLLOW)]
     for script in sel.css("script::text").getall():
@@ -105,7 +103,7 @@ def attachments(url: str, text: str) -> list[Link]:
     found = [Link(link.url, link.text, "download-endpoint") if not rules.ATTACHMENT_EXT.search(
         urlsplit(link.url).path) else link for link in found]
     known = {link.url for link in found}
-    for script in Selector(text=text, type="html").css("script::text").getall():
+    for script in html_tree(text).css("script::text").getall():
         for match in rules.JS_FILE_STRING.finditer(script):
             target = absolute_url(url, match.group(1))
             if target and target not in known:
@@ -120,7 +118,7 @@ def content_images(url: str, text: str) -> list[Link]:
     to its full-size image brings that too ("img-link"). Site chrome is left out by the CHROME_* rules
     (containers, template folders, file names); hosts are the caller's to check."""
     found: list[Link] = []
-    for img in Selector(text=text, type="html").xpath("//img"):
+    for img in html_tree(text).xpath("//img"):
         if _in_chrome(img.root):
             continue
         alt = clean_text(img.attrib.get("alt", ""))
@@ -156,7 +154,7 @@ def redirect_target(url: str, text: str) -> str | None:
     """Where a meta-refresh or JavaScript redirect shell sends the reader; None for a real page."""
     if len(text) > 20_000:
         return None
-    sel = Selector(text=text, type="html")
+    sel = html_tree(text)
     visible = "".join(sel.xpath("//body//text()[not(ancestor::script)]").getall())
     if len(visible.strip()) > rules.SHELL_MAX_TEXT:
         return None
@@ -172,7 +170,7 @@ def redirect_target(url: str, text: str) -> str | None:
 
 def page_title(text: str) -> str:
     """The article's own title: TRS/Hanweb meta tags, then the <title> element."""
-    sel = Selector(text=text, type="html")
+    sel = html_tree(text)
     for css in ('meta[name="ArticleTitle"]::attr(content)', 'meta[name="articletitle"]::attr(content)',
                 'meta[property="og:title"]::attr(content)', "title::text"):
         value = sel.css(css).get()
@@ -183,6 +181,6 @@ def page_title(text: str) -> str:
 
 def body_text(text: str, limit: int = 4000) -> str:
     """The page's visible text (scripts and styles left out), cut at `limit` characters."""
-    sel = Selector(text=text, type="html")
+    sel = html_tree(text)
     return " ".join(" ".join(sel.xpath("//body//text()[not(ancestor::script)][not(ancestor::style)]")
                              .getall()).split())[:limit]

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
+from archive.html_links import html_tree
 from spiders import discovery as rules
 from spiders.classify import REPORT, classify_title
 from spiders.links import Link, anchors
@@ -75,7 +76,7 @@ def module_choices(url: str, text: str, this_year: int) -> ModuleChoices | None:
         return None
     parts = urlsplit(refs[-1] if is_module_url(url) else refs[0])
     found = ModuleChoices(urlunsplit(parts._replace(query="", fragment="")), refs=list(dict.fromkeys(refs)))
-    sel = Selector(text=text, type="html")
+    sel = html_tree(text)
     _read_selects(sel, found)
     years: set[int] = set(found.years)
     for ref in found.refs:
@@ -101,7 +102,7 @@ def _refs(url: str, text: str) -> list[str]:
     for m in rules.ANNUAL_REPORT_MODULE.finditer(text):
         target = urljoin(url, htmllib.unescape(m.group(1)))
         out.append(target)
-    for action in Selector(text=text, type="html").css("form::attr(action)").getall():
+    for action in html_tree(text).css("form::attr(action)").getall():
         target = urljoin(url, action)
         if is_module_url(target):
             out.append(target)
@@ -154,7 +155,7 @@ def module_report_title(url: str, text: str, choices: ModuleChoices | None) -> s
 
 
 def _content_text(text: str) -> str:
-    sel = Selector(text=text, type="html")
+    sel = html_tree(text)
     parts = sel.xpath("//body//text()[not(ancestor::select)][not(ancestor::a)][not(ancestor::script)]"
                       "[not(ancestor::style)]").getall()
     return " ".join(" ".join(parts).split())

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from archive.html_links import absolute_url, clean_text, one_per_url
+from archive.html_links import absolute_url, clean_text, html_tree, one_per_url
 from spiders import discovery as rules
 from spiders.links import Link, is_attachment_url
 from spiders.pagination import _pager_form
@@ -124,7 +124,7 @@ def _links_of(url: str, anchors: list[Selector], rule: str) -> list[Link]:
 def nav_children(url: str, text: str, column: str) -> list[Link]:
     """The entries nested under `column`'s own entry in a menu tree on the page (the lists inside its <li>, or the
     list right after its link): its sub-columns, whatever they are called or wherever they live."""
-    sel = Selector(text=text, type="html")
+    sel = html_tree(text)
     out: list[Link] = []
     for a in sel.xpath("//a[@href]"):
         target = absolute_url(url, a.attrib["href"])
@@ -140,7 +140,7 @@ def nav_children(url: str, text: str, column: str) -> list[Link]:
 def subcolumn_blocks(url: str, text: str) -> list[Link]:
     """Links of a block (a list, a cell, a div of links) in which at least two entries are named like unit or year
     sub-columns and none is an article or a file: those entries."""
-    sel = Selector(text=text, type="html")
+    sel = html_tree(text)
     out: list[Link] = []
     for box in sel.xpath("|".join(f"//{tag}" for tag in rules.NAV_CONTAINERS)):
         anchors = box.xpath("./a[@href] | ./li/a[@href] | ./dd/a[@href] | ./dt/a[@href]")

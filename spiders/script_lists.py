@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from parsel import Selector
-
+from archive.html_links import html_tree
 from spiders import discovery as rules
 
 
@@ -11,7 +10,7 @@ def draws_list_by_script(text: str) -> bool:
     """Its inline scripts fetch data or write markup (fetch, XMLHttpRequest, $.ajax, innerHTML, a template), it
     loads a list or framework script (jpage, pagination, vue, app bundles), or it has a framework's mount point
     or template attributes (id="app", v-for, ng-repeat)."""
-    sel = Selector(text=text, type="html")
+    sel = html_tree(text)
     if any(rules.SCRIPT_LIST_CODE.search(code) for code in sel.css("script::text").getall()):
         return True
     if any(rules.SCRIPT_LIST_SRC.search(src) for src in sel.css("script::attr(src)").getall()):
