@@ -22,12 +22,6 @@ class Dedup:
         """The first full `response` record of this payload, if any crawl archived it before."""
         return self.catalog.original_record(payload_sha256)
 
-    def revisit_of(self, payload_sha256: str) -> OriginalCapture | None:
-        """What a new capture of this payload refers to as an identical-payload `revisit`: its original record;
-        None when no record holds the payload yet, so the capture is archived in full (a `response`)."""
-        original = self.original(payload_sha256)
-        return None if original is None else revisit_target(original, payload_sha256)
-
     def payload_record(self, payload_sha256: str) -> tuple[str, int] | None:
         """Where the payload is archived in full, as (warc_file, warc_offset) of its original record: what a
         parse job reads (crawler/pipelines.py, reparse); None when no record holds it."""

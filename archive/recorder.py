@@ -51,11 +51,31 @@ class Revalidation:
 
 
 @dataclass(frozen=True)
-class NotModified:
-    """A 304 archived: its capture id, and the archived response it stands for — None when that could not be
-    read back, in which case the 304 was recorded as it came and the URL is to be fetched again in full."""
+class PayloadRecord:
+    """What a capture's payload is and where it is archived in full (the payload's original `response` record):
+    what a parse job needs, handed on by the recorder that just wrote or looked it up, not asked for again."""
+
+    sha256: str
+    media_type: str | None
+    warc_file: str
+    warc_offset: int
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An exchange archived: its capture id, and its payload's record (None for a rendered DOM, whose payload is
+    in its `conversion` record, and for an exchange without a body)."""
 
     capture_id: int
+    payload: PayloadRecord | None = None
+
+
+@dataclass(frozen=True)
+class NotModified:
+    """A 304 archived: what was recorded, and the archived response it stands for — None when that could not be
+    read back, in which case the 304 was recorded as it came and the URL is to be fetched again in full."""
+
+    recorded: Recorded
     archived: ArchivedResponse | None
 
 
@@ -95,11 +115,22 @@ class Recorder:
         self.builder = builder or RecordBuilder()
         self._make_writer = writer
         self._writer: WarcWriter | None = None
+        # The only URLs worth a revalidation lookup (those with an earlier capture that kept a validator), when the
+        # crawl said (limit_revalidation); None: every GET is looked up.
+        self._revalidatable: set[str] | None = None
+
+    def limit_revalidation(self, urls: set[str]) -> None:
+        """Look up no GET for revalidation but of these URLs (Catalog.revalidatable_urls of the crawl's site, read
+        once at its start): a first crawl of a site then makes no lookup per request."""
+        self._revalidatable = urls
 
     def revalidation(self, method: str, url: str, *, always_fetch: bool, conditional: bool) -> Revalidation | None:
         """What a request revalidates, or None (fetched in full): only a GET that is not flagged always-fetch
-        (list pages) nor conditional already, of a URL whose newest 200 capture kept an ETag or Last-Modified."""
+        (list pages) nor conditional already, of a URL whose newest 200 capture kept an ETag or Last-Modified
+        (and, once limit_revalidation was called, that is one of its URLs)."""
         if method != "GET" or always_fetch or conditional:
+            return None
+        if self._revalidatable is not None and url not in self._revalidatable:
             return None
         source = self.catalog.latest_ok_capture(url)
         if source is None or not (source.etag or source.last_modified):
@@ -109,8 +140,8 @@ class Recorder:
             headers.append(("If-Modified-Since", source.last_modified))
         return Revalidation(source, headers)
 
-    def record(self, captured: CapturedExchange, crawl_id: int) -> int:
-        """Archive one exchange (a rendered DOM as a `conversion`) and catalogue it; return the capture id."""
+    def record(self, captured: CapturedExchange, crawl_id: int) -> Recorded:
+        """Archive one exchange (a rendered DOM as a `conversion`) and catalogue it."""
         if captured.rendered:
             return self._record_rendered(captured, crawl_id)
         return self._record_http(captured, crawl_id)
@@ -132,7 +163,8 @@ class Recorder:
         _, location = self._write(list(self.builder.capture(captured.http, refers_to=refers)))
         row = capture_row(crawl_id, captured, location, sha, "revisit",
                           media_type=header(archived.headers, "Content-Type"), fallback=source)
-        return NotModified(self.catalog.record_capture(row), archived)
+        payload = PayloadRecord(sha, row.media_type, original.warc_file, original.warc_offset)
+        return NotModified(Recorded(self.catalog.record_capture(row), payload), archived)
 
     def close(self) -> None:
         """Finish the WARC file being written, if any; a later write starts a new file."""
@@ -140,18 +172,20 @@ class Recorder:
         if writer is not None:
             writer.close()
 
-    def _record_http(self, captured: CapturedExchange, crawl_id: int) -> int:
+    def _record_http(self, captured: CapturedExchange, crawl_id: int) -> Recorded:
         ex = captured.http
         digest = payload_sha256(ex.response_body)
-        refers = self.dedup.revisit_of(digest)
+        original = self.dedup.original(digest)
+        refers = None if original is None else revisit_target(original, digest)
         records = list(self.builder.capture(ex, refers_to=refers))
         same_page = refers.record_id if refers is not None and refers.url == ex.url else None
         records += self._metadata(captured, records[1], links_as_in=same_page)
         _, location, *_ = self._write(records)
-        record_type = "response" if refers is None else "revisit"
-        return self.catalog.record_capture(capture_row(crawl_id, captured, location, digest, record_type))
+        row = capture_row(crawl_id, captured, location, digest, "response" if refers is None else "revisit")
+        held = (location.filename, location.offset) if original is None else (original.warc_file, original.warc_offset)
+        return Recorded(self.catalog.record_capture(row), PayloadRecord(digest, row.media_type, *held))
 
-    def _record_rendered(self, captured: CapturedExchange, crawl_id: int) -> int:
+    def _record_rendered(self, captured: CapturedExchange, crawl_id: int) -> Recorded:
         """The DOM as a `conversion` record of this crawl's HTTP capture of the URL, and the page's links.
 
         The body the browser hands over is the DOM after scripts ran, not bytes off the wire, and the request was
@@ -165,8 +199,8 @@ class Recorder:
                                              refers_to=static.warc_record_id if static else None)
         location, *_ = self._write([conversion, *self._metadata(captured, conversion)])
         row = capture_row(crawl_id, captured, location, payload_sha256(dom), "conversion", media_type=media_type)
-        return self.catalog.record_capture(
-            dataclasses.replace(row, payload_size=len(dom), etag=None, last_modified=None))
+        return Recorded(self.catalog.record_capture(
+            dataclasses.replace(row, payload_size=len(dom), etag=None, last_modified=None)))
 
     def _metadata(self, captured: CapturedExchange, response_record: ArcWarcRecord, *,
                   links_as_in: str | None = None) -> list[ArcWarcRecord]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from archive.recorder import PayloadRecord
+
 
 @dataclass
 class DocumentItem:
@@ -30,3 +32,6 @@ class DocumentItem:
     # A report page that holds no table but shows content images (图片版): their URLs in page order; the page is
     # parsed from them joined, once the crawl has them (crawler/pipelines.py).
     images: list[str] = field(default_factory=list)
+    # The capture's payload and where it is archived in full, as the recorder handed it on (crawler.meta.PAYLOAD);
+    # None: the pipeline looks it up.
+    payload: PayloadRecord | None = None

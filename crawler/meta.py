@@ -5,6 +5,7 @@ from __future__ import annotations
 from scrapy import Request
 
 from archive.capture import CONDITIONAL_HEADERS
+from archive.recorder import PayloadRecord
 
 # --- set by spiders ---------------------------------------------------------------------------------------------
 # The discovery rule that found the link (archived in the page's metadata record).
@@ -24,10 +25,13 @@ REQUEUED = "nianbao_requeued"
 SENT_AT = "nianbao_sent_at"
 # The catalogue id of the capture that recorded the response (DocumentItem.capture_id).
 CAPTURE_ID = "nianbao_capture_id"
+# What the capture's payload is and where it is archived in full (archive.recorder.PayloadRecord, or None: then it
+# is looked up), handed on with the capture id (DocumentItem.payload) so the parse hand-off need not ask for it.
+PAYLOAD = "nianbao_payload"
 # The earlier capture (storage.catalog.StoredCapture) a conditional request revalidates.
 REVALIDATES = "nianbao_revalidates"
 # The request.meta keys that describe one exchange (as sent, recorded, revalidated), not the request to make.
-EXCHANGE_META = (SENT_AT, CAPTURE_ID, REVALIDATES)
+EXCHANGE_META = (SENT_AT, CAPTURE_ID, PAYLOAD, REVALIDATES)
 # Response flag: the archived response a 304 stood for (status 200), handed on in place of the 304.
 REVISIT_FLAG = "nianbao-revisit"
 # Response flag: a response a resumed crawl answered from its own earlier capture (archive/resume.py).
@@ -46,6 +50,13 @@ def for_new_exchange(request: Request) -> Request:
     if REVALIDATES in request.meta:
         drop_conditionals(fresh)
     return fresh
+
+
+def set_capture(request: Request, capture_id: int, payload: PayloadRecord | None = None) -> None:
+    """Say which capture recorded the request's response (and its payload's record, when known): both at once, so
+    that a redirect hop's payload is never taken for the next hop's."""
+    request.meta[CAPTURE_ID] = capture_id
+    request.meta[PAYLOAD] = payload
 
 
 def drop_conditionals(request: Request) -> None:

@@ -79,6 +79,9 @@ class WarcRecorderMiddleware:
 
     def spider_opened(self, spider: Spider) -> None:
         prepare_warc_dir(self.config.warc_dir)
+        site = getattr(spider, "site", None)
+        if site is not None:  # one query for the site's revalidatable URLs instead of one per request
+            self.recorder.limit_revalidation(self.recorder.catalog.revalidatable_urls(site.id))
 
     def spider_closed(self, spider: Spider) -> None:
         self.recorder.close()
@@ -132,7 +135,7 @@ class WarcRecorderMiddleware:
             answer = self.resumption.answer(request.url, self._crawl_id())
         if answer is None:
             return None
-        request.meta[meta.CAPTURE_ID] = answer.capture_id
+        meta.set_capture(request, answer.capture_id)
         self._stats_inc("nianbao/resumed_from_archive")
         return _archived_as_response(request, answer.response, meta.RESUMED_FLAG)
 
@@ -144,12 +147,13 @@ class WarcRecorderMiddleware:
             before = self.resumption.rendered_before(captured.response_url, self._crawl_id(),
                                                      payload_sha256(rendered_dom(captured)[0]))
             if before is not None:  # the killed run recorded this very DOM
-                request.meta[meta.CAPTURE_ID] = before
+                meta.set_capture(request, before)
                 return response
         source = request.meta.get(meta.REVALIDATES)
         if response.status == 304 and isinstance(source, StoredCapture) and source.url == request.url:
             return self._not_modified(request, response, captured, source)
-        request.meta[meta.CAPTURE_ID] = self.recorder.record(captured, self._crawl_id())
+        recorded = self.recorder.record(captured, self._crawl_id())
+        meta.set_capture(request, recorded.capture_id, recorded.payload)
         if captured.rendered:
             self._stats_inc("nianbao/rendered_conversions")
         return response
@@ -158,7 +162,7 @@ class WarcRecorderMiddleware:
                       source: StoredCapture) -> Request | Response:
         """Hand on the archived response the 304 stands for; re-fetch in full if it could not be read."""
         outcome = self.recorder.not_modified(captured, source, self._crawl_id())
-        request.meta[meta.CAPTURE_ID] = outcome.capture_id
+        meta.set_capture(request, outcome.recorded.capture_id, outcome.recorded.payload)
         if outcome.archived is None:
             retry = request.replace(dont_filter=True)
             retry.meta[meta.ALWAYS_FETCH] = True

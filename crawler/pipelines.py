@@ -10,6 +10,7 @@ from scrapy.statscollectors import StatsCollector
 from twisted.internet.task import LoopingCall
 
 from archive.dedup import Dedup
+from archive.recorder import PayloadRecord
 from crawler.items import DocumentItem
 from crawler.site_spider import SiteSpider
 from kernel.config import Config
@@ -44,9 +45,10 @@ class DocumentPipeline:
         self.dedup = Dedup(self.catalog)
         self.stage: ParseStage | None = None
         self.submitted: set[str] = set()
-        # Report pages shown as images (DocumentItem.images): (capture id, URL, image URLs), parsed once the crawl
-        # has captured their images — checked with every store, and at the latest when the pipeline closes.
-        self.image_pages: list[tuple[int, str, list[str]]] = []
+        # Report pages shown as images (DocumentItem.images): (capture id, its payload record when known, URL, image
+        # URLs), parsed once the crawl has captured their images — checked with every store, and at the latest when
+        # the pipeline closes.
+        self.image_pages: list[tuple[int, PayloadRecord | None, str, list[str]]] = []
         self.storing = LoopingCall(self.store_ready)
 
     @classmethod
@@ -85,24 +87,36 @@ class DocumentPipeline:
                                      anchor_text=item.anchor_text, title=item.title)
         self._stats().inc_value(f"nianbao/documents/{item.kind}")
         if item.images:  # parsed from its images, once they are in (_submit_image_pages)
-            self.image_pages.append((item.capture_id, item.url, list(item.images)))
+            self.image_pages.append((item.capture_id, item.payload, item.url, list(item.images)))
             return item
-        job = self._job(item.capture_id, item.url)
+        job = self._job(item.capture_id, item.payload, item.url)
         if job is not None and self.stage is not None:
             self.stage.submit(job)
             self.submitted.add(job.payload_sha256)
         return item
 
-    def _job(self, capture_id: int, url: str, images: tuple[tuple[str, int], ...] = ()) -> ParseJob | None:
-        """A parse job for the capture's payload, unless this parser version has parsed it already."""
+    def _job(self, capture_id: int, payload: PayloadRecord | None, url: str,
+             images: tuple[tuple[str, int], ...] = ()) -> ParseJob | None:
+        """A parse job for the capture's payload (``payload``: as the recorder handed it on, else looked up),
+        unless this parser version has parsed it already."""
+        payload = payload or self._payload_of(capture_id)
+        if payload is None or payload.sha256 in self.submitted or \
+                has_outcome(self.sessions, payload.sha256, PARSER_VERSION):
+            return None
+        return ParseJob(payload_sha256=payload.sha256, warc_dir=str(self.config.warc_dir),
+                        warc_file=payload.warc_file, warc_offset=payload.warc_offset, url=url,
+                        media_type=payload.media_type, images=images)
+
+    def _payload_of(self, capture_id: int) -> PayloadRecord | None:
+        """The capture's payload and its original record, from the catalogue (a capture answered from the archive
+        in a resumed crawl, or a rendered DOM)."""
         captured = self.catalog.captured_payload(capture_id)
         sha = captured.payload_sha256
-        if sha is None or sha in self.submitted or has_outcome(self.sessions, sha, PARSER_VERSION):
+        if sha is None:
             return None
         original = self.dedup.original(sha)
         assert original is not None, "a payload's first capture is always a response record"
-        return ParseJob(payload_sha256=sha, warc_dir=str(self.config.warc_dir), warc_file=original.warc_file,
-                        warc_offset=original.warc_offset, url=url, media_type=captured.media_type, images=images)
+        return PayloadRecord(sha, captured.media_type, original.warc_file, original.warc_offset)
 
     def _submit_image_pages(self, final: bool) -> None:
         """Submit the image pages whose images all have a capture in this crawl (``final``: all of them, with the
@@ -113,10 +127,10 @@ class DocumentPipeline:
         crawl_id = self._spider().crawl_id
         assert crawl_id is not None
         waiting = []
-        for capture_id, url, urls in self.image_pages:
+        for capture_id, payload, url, urls in self.image_pages:
             captures = [self.catalog.latest_http_capture(u, crawl_id) for u in urls]
             if not final and any(c is None for c in captures):
-                waiting.append((capture_id, url, urls))
+                waiting.append((capture_id, payload, url, urls))
                 continue
             images = []
             for capture in captures:
@@ -124,7 +138,7 @@ class DocumentPipeline:
                     if capture is not None and capture.http_status == 200 and capture.payload_sha256 else None
                 if original is not None:
                     images.append((original.warc_file, original.warc_offset))
-            job = self._job(capture_id, url, tuple(images))
+            job = self._job(capture_id, payload, url, tuple(images))
             if job is not None:
                 self.stage.submit(job)
                 self.submitted.add(job.payload_sha256)

@@ -25,7 +25,7 @@ from scrapy.http import Response, TextResponse
 
 from crawler.browser import browser_scope, render_meta
 from crawler.items import DocumentItem
-from crawler.meta import ALWAYS_FETCH, CAPTURE_ID, RENDERED, RULE
+from crawler.meta import ALWAYS_FETCH, CAPTURE_ID, PAYLOAD, RENDERED, RULE
 from crawler.units import units_found
 from kernel.config import Config
 from spiders import discovery as rules
@@ -181,8 +181,9 @@ class AnnualReports(scrapy.Spider):
         self.roles[REPORT if title else "empty"] += 1
         if title is None:
             return
-        yield DocumentItem(url=response.url, kind="page", capture_id=response.meta.get(CAPTURE_ID), title=title,
-                           rule="annual-report-module", role=REPORT, report_year=chosen(response.url)[1],
+        yield DocumentItem(url=response.url, kind="page", capture_id=response.meta.get(CAPTURE_ID),
+                           payload=response.meta.get(PAYLOAD), title=title, rule="annual-report-module", role=REPORT,
+                           report_year=chosen(response.url)[1],
                            column_url=choices.base if choices else "", found_by=str(response.meta.get(RULE, "")))
         yield from self._page_files(response, text)
 
@@ -254,7 +255,8 @@ class AnnualReports(scrapy.Spider):
         images = [link.url for link in self.scope.keep(content_images(response.url, text))] \
             if found.role == REPORT and not _TABLE.search(text) else []
         yield DocumentItem(url=response.url, kind="page", capture_id=response.meta.get(CAPTURE_ID),
-                           title=own or title, rule=found.rule, role=found.role, report_year=found.year,
+                           payload=response.meta.get(PAYLOAD), title=own or title, rule=found.rule, role=found.role,
+                           report_year=found.year,
                            column_url=column, found_by=str(response.meta.get(RULE, "")),
                            images=list(dict.fromkeys(images)))
         if found.role == REPORT:
@@ -282,8 +284,8 @@ class AnnualReports(scrapy.Spider):
     def parse_attachment(self, response: Response, page_url: str, anchor_text: str) -> Iterator[DocumentItem]:
         rule = str(response.meta.get(RULE, "attachment:anchor")).removeprefix("attachment:")
         yield DocumentItem(url=response.url, kind="attachment",
-                           capture_id=response.meta.get(CAPTURE_ID), page_url=page_url,
-                           anchor_text=anchor_text, title=anchor_text, rule=rule, role="attachment")
+                           capture_id=response.meta.get(CAPTURE_ID), payload=response.meta.get(PAYLOAD),
+                           page_url=page_url, anchor_text=anchor_text, title=anchor_text, rule=rule, role="attachment")
 
 
 _TABLE = re.compile(r"<table\b", re.IGNORECASE)

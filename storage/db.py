@@ -16,6 +16,8 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -69,6 +71,14 @@ def reconnecting(fn: Callable[P, T]) -> Callable[P, T]:
                 time.sleep(RECONNECT_PAUSE)
 
     return run
+
+
+def upsert(dialect: str, table: Any) -> Any:
+    """An INSERT into ``table`` that can say what to do ON CONFLICT, in ``dialect`` (a database's dialect name:
+    SQLite and PostgreSQL spell it alike; SQLAlchemy has a construct for each)."""
+    if dialect == "postgresql":
+        return postgresql_insert(table)
+    return sqlite_insert(table)
 
 
 def _connect_waiting(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:

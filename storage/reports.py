@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -49,9 +49,13 @@ class Outcome:
 @reconnecting
 def has_outcome(sessions: sessionmaker[Session], payload_sha256: str, parser_version: str) -> bool:
     with sessions() as s:
-        found = s.scalars(select(ParseOutcome.id).where(
-            ParseOutcome.payload_sha256 == payload_sha256, ParseOutcome.parser_version == parser_version).limit(1))
-        return found.first() is not None
+        return s.execute(_HAS_OUTCOME, {"sha": payload_sha256, "version": parser_version}).first() is not None
+
+
+# Asked for every document a crawl finds: built once (SQLAlchemy's building of a statement costs more than running it).
+_HAS_OUTCOME = select(ParseOutcome.__table__.c.id).where(
+    ParseOutcome.__table__.c.payload_sha256 == bindparam("sha"),
+    ParseOutcome.__table__.c.parser_version == bindparam("version")).limit(1)
 
 
 @reconnecting

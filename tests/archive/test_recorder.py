@@ -10,7 +10,7 @@ import pytest
 
 from archive.capture import CapturedExchange
 from archive.reader import iter_records
-from archive.recorder import RENDERED_MEDIA_TYPE, Recorder
+from archive.recorder import RENDERED_MEDIA_TYPE, PayloadRecord, Recorder
 from archive.records import NOT_MODIFIED_PROFILE, REVISIT_PROFILE, RecordBuilder, payload_sha256
 from archive.writer import WarcWriter
 from storage.catalog import Catalog, SiteRow, StoredCapture
@@ -69,7 +69,8 @@ def _page(url: str = PAGE, **changes: object) -> CapturedExchange:
 
 
 def test_a_first_capture_is_a_response_with_its_links(archive: Archive) -> None:
-    capture_id = archive.recorder.record(_page(), archive.crawl_id)
+    recorded = archive.recorder.record(_page(), archive.crawl_id)
+    capture_id = recorded.capture_id
     records = archive.records()
     assert [rec_type for rec_type, _, _ in records] == ["warcinfo", "request", "response", "metadata"]
     _, response, _ = records[2]
@@ -89,12 +90,15 @@ def test_a_first_capture_is_a_response_with_its_links(archive: Archive) -> None:
     assert capture.warc_record_id == response["WARC-Record-ID"][0]
     assert capture.payload_sha256 == payload_sha256(gzip.compress(BODY, mtime=0))
     assert (capture.etag, capture.last_modified) == ('"e1"', "Wed, 18 Jan 2023 08:00:00 GMT")
+    # What the recorder hands on for the parse job is what the catalogue would answer.
+    assert recorded.payload == PayloadRecord(capture.payload_sha256, capture.media_type, capture.warc_file,
+                                             capture.warc_offset)
 
 
 def test_the_same_payload_again_is_a_revisit_of_the_first_response(archive: Archive) -> None:
-    archive.recorder.record(_page(), archive.crawl_id)
-    archive.recorder.record(_page(), archive.crawl_id)  # the same page, unchanged
-    archive.recorder.record(_page(PAGE + "?print=1"), archive.crawl_id)  # the same payload at another URL
+    first_recorded = archive.recorder.record(_page(), archive.crawl_id)
+    again = archive.recorder.record(_page(), archive.crawl_id)  # the same page, unchanged
+    elsewhere = archive.recorder.record(_page(PAGE + "?print=1"), archive.crawl_id)  # the same payload at another URL
     records = archive.records()
     assert [rec_type for rec_type, _, _ in records] == [
         "warcinfo", "request", "response", "metadata", "request", "revisit", "metadata", "request", "revisit",
@@ -106,6 +110,24 @@ def test_the_same_payload_again_is_a_revisit_of_the_first_response(archive: Arch
     assert f"links-as-in: {first[0]}" in records[6][2].decode()  # same URL: its links are those of the first
     assert "outlink: " in records[9][2].decode() and "links-as-in" not in records[9][2].decode()
     assert [c.record_type for c in archive.captures()] == ["response", "revisit", "revisit"]
+    # The payload of each is read from the first response record (what Dedup.payload_record answers).
+    held = archive.recorder.dedup.payload_record(first_recorded.payload.sha256) if first_recorded.payload else None
+    assert held is not None and len({first_recorded.payload, again.payload, elsewhere.payload}) == 1
+    assert first_recorded.payload is not None
+    assert (first_recorded.payload.warc_file, first_recorded.payload.warc_offset) == held
+
+
+def test_revalidation_asks_only_about_the_urls_the_site_kept_validators_for(archive: Archive) -> None:
+    archive.recorder.record(_page(), archive.crawl_id)  # ETag and Last-Modified
+    archive.recorder.record(_page(PAGE + "?plain", response_headers=[("Content-Type", "text/html")]),
+                            archive.crawl_id)  # no validator
+    urls = archive.recorder.catalog.revalidatable_urls("t")
+    assert urls == {PAGE}
+    assert archive.recorder.catalog.revalidatable_urls("another-site") == set()
+    archive.recorder.limit_revalidation(urls)
+    assert archive.recorder.revalidation("GET", PAGE, always_fetch=False, conditional=False) is not None
+    archive.recorder.limit_revalidation(set())  # a site whose earlier crawls kept no validator for the URL
+    assert archive.recorder.revalidation("GET", PAGE, always_fetch=False, conditional=False) is None
 
 
 def test_a_304_is_a_server_not_modified_revisit_standing_for_the_archived_response(archive: Archive) -> None:
@@ -126,7 +148,11 @@ def test_a_304_is_a_server_not_modified_revisit_standing_for_the_archived_respon
     (path,) = archive.warc_dir.glob("*.warc.gz")  # no HTTP head: replay shows the response it confirms
     assert [r.http_status for r in iter_records(path) if r.record_type == "revisit"] == [None]
     capture = archive.captures()[-1]
-    assert capture.id == outcome.capture_id and (capture.record_type, capture.http_status) == ("revisit", 304)
+    assert capture.id == outcome.recorded.capture_id
+    assert (capture.record_type, capture.http_status) == ("revisit", 304)
+    first = archive.captures()[0]  # the 304's payload is the archived response's, read from its record
+    assert outcome.recorded.payload == PayloadRecord(first.payload_sha256, first.media_type, first.warc_file,
+                                                     first.warc_offset)
     assert capture.payload_sha256 == revalidation.source.payload_sha256
     assert capture.last_modified == "Wed, 18 Jan 2023 08:00:00 GMT"  # the 304 left it out: kept from the source
 
@@ -143,7 +169,8 @@ def test_a_304_whose_archived_response_is_unreadable_is_recorded_as_it_came(arch
                                             archive.crawl_id)
     assert outcome.archived is None
     capture = archive.captures()[-1]
-    assert capture.id == outcome.capture_id and (capture.record_type, capture.http_status) == ("response", 304)
+    assert capture.id == outcome.recorded.capture_id
+    assert (capture.record_type, capture.http_status) == ("response", 304)
 
 
 def _archive_again(archive: Archive) -> Recorder:
@@ -197,7 +224,8 @@ def test_a_page_whose_brotli_body_is_corrupt_is_archived_without_links(archive: 
     dropped unarchived. The bytes as they came are archived; only the links record is left out."""
     garbled = b"\x8b\x03not brotli at all"
     headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "br")]
-    capture_id = archive.recorder.record(_page(response_headers=headers, response_body=garbled), archive.crawl_id)
+    capture_id = archive.recorder.record(_page(response_headers=headers, response_body=garbled),
+                                         archive.crawl_id).capture_id
     archive.recorder.close()
     # Not archive.records(): `warcio check` cannot decode br bodies itself (warcio 1.8.1 with brotli >= 1.2).
     (path,) = sorted(archive.warc_dir.glob("*.warc.gz"))
@@ -213,7 +241,8 @@ def test_a_json_body_served_as_html_is_archived_with_an_empty_links_record(archi
     unarchived. It is read as the HTML it was served as: no links, but archived."""
     headers = [("Content-Type", "text/html; charset=utf-8")]
     body = b'{"total": 2, "rows": [{"url": "t20230118_1.html"}]}'
-    capture_id = archive.recorder.record(_page(response_headers=headers, response_body=body), archive.crawl_id)
+    capture_id = archive.recorder.record(_page(response_headers=headers, response_body=body),
+                                         archive.crawl_id).capture_id
     records = archive.records()
     assert [rec_type for rec_type, _, _ in records] == ["warcinfo", "request", "response", "metadata"]
     assert not any(line.startswith(("outlink:", "embed:")) for line in records[3][2].decode().splitlines())
