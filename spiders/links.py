@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from lxml import etree
+
 from archive.html_links import TO_FOLLOW, absolute_url, clean_text, html_links, html_tree, one_per_url
 from spiders import discovery as rules
 
@@ -27,6 +29,10 @@ class Link:
 
 _ANCHOR_IN_TEXT = re.compile(r"<a\b[^>]*?href\s*=\s*\\?[\"']([^\"'\\]+)\\?[\"'][^>]*>(.*?)</a>", re.I | re.S)
 _WORD_SPLIT = re.compile(r"[\s_-]+")
+# Text node queries made of every page, compiled once and run on the lxml tree (parsel would wrap each of a page's
+# hundreds of text nodes in a Selector).
+_BODY_TEXT_BUT_SCRIPTS = etree.XPath("//body//text()[not(ancestor::script)]", smart_strings=False)
+_VISIBLE_TEXT = etree.XPath("//body//text()[not(ancestor::script)][not(ancestor::style)]", smart_strings=False)
 
 
 def anchors(url: str, text: str) -> list[Link]:
@@ -155,7 +161,7 @@ def redirect_target(url: str, text: str) -> str | None:
     if len(text) > 20_000:
         return None
     sel = html_tree(text)
-    visible = "".join(sel.xpath("//body//text()[not(ancestor::script)]").getall())
+    visible = "".join(_BODY_TEXT_BUT_SCRIPTS(sel.root))
     if len(visible.strip()) > rules.SHELL_MAX_TEXT:
         return None
     m = rules.META_REFRESH.search(text)
@@ -181,6 +187,4 @@ def page_title(text: str) -> str:
 
 def body_text(text: str, limit: int = 4000) -> str:
     """The page's visible text (scripts and styles left out), cut at `limit` characters."""
-    sel = html_tree(text)
-    return " ".join(" ".join(sel.xpath("//body//text()[not(ancestor::script)][not(ancestor::style)]")
-                             .getall()).split())[:limit]
+    return " ".join(" ".join(_VISIBLE_TEXT(html_tree(text).root)).split())[:limit]

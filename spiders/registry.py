@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -79,7 +80,17 @@ def load_registry(path: Path | None = None, config: Config | None = None) -> dic
 
 
 def _read(path: Path) -> dict[str, dict[str, Any]]:
-    with path.open("rb") as f:
+    """The registry file's tables (a new top-level dict; the tables themselves are shared: read them only).
+
+    Parsed once per version of the file: every site a `crawl --all` starts looks itself up, and parsing the
+    registry of every county for each of them would cost more than crawling some of them."""
+    stat = path.stat()
+    return dict(_parsed(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=8)
+def _parsed(path: str, _mtime_ns: int, _size: int) -> dict[str, dict[str, Any]]:
+    with open(path, "rb") as f:
         return tomllib.load(f)
 
 
