@@ -73,8 +73,9 @@ def test_a_crawl_pauses_while_the_disk_is_full_and_finishes_when_space_returns(
     sampleweb.render(SITE)
     home, log = small_disk.parent, tmp_path / "crawl.log"
     db_url = f"sqlite:///{home / 'nianbao.db'}"
+    # One request at a time, 0.3 s apart: the crawl (~37 responses) lasts long enough for the disk to fill under it.
     env = {"NIANBAO_HOME": str(home), "NIANBAO_MIN_FREE_MB": str(MIN_FREE_MB), "NIANBAO_BROWSER": "0",
-           "NIANBAO_PARSE_WORKERS": "1"}
+           "NIANBAO_PARSE_WORKERS": "1", "NIANBAO_HOST_CONCURRENCY": "1", "NIANBAO_HOST_DELAY": "0.3"}
 
     def captures() -> Counter[tuple[str, int]]:
         try:

@@ -25,7 +25,9 @@ def test_a_second_sigterm_still_stops_the_crawl_cleanly(sampleweb: SampleWebServ
     sampleweb.render("pingluo")
     home = tmp_path / "home"
     db_url = f"sqlite:///{home / 'nianbao.db'}"
-    env = {**os.environ, "NIANBAO_HOME": str(home), "NIANBAO_BROWSER": "0", "NIANBAO_PARSE_WORKERS": "1"}
+    # One request at a time, 0.3 s apart: the crawl is still running when the signals come.
+    env = {**os.environ, "NIANBAO_HOME": str(home), "NIANBAO_BROWSER": "0", "NIANBAO_PARSE_WORKERS": "1",
+           "NIANBAO_HOST_CONCURRENCY": "1", "NIANBAO_HOST_DELAY": "0.3"}
     log = tmp_path / "crawl.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "cli", "crawl", "pingluo", "--proxy", sampleweb.proxy_url],
