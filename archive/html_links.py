@@ -129,8 +129,14 @@ def _resolved(base: str, href: str, web_only: bool) -> str | None:
     if not href or href.lower().startswith(SKIP_SCHEMES):
         return None
     url = _joined(base, href)
+    return _safe(url) if url else None
+
+
+@lru_cache(maxsize=4096)
+def _safe(url: str) -> str | None:
+    """The URL made safe (w3lib), remembered: a site's navigation links recur on every one of its pages."""
     try:
-        return safe_url_string(url) if url else None
+        return safe_url_string(url)
     except ValueError:  # w3lib refuses some URLs (a port over 65535): not a link anyone can follow or replay
         return None
 
