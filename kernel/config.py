@@ -26,7 +26,7 @@ class Config:
     operator: str = ""
     parse_workers: int = os.cpu_count() or 1  # one parse pool per process, shared by its crawls
     parse_deferred: bool = False  # `crawl --no-wait`: parses left to `nianbao reparse --pending`
-    site_concurrency: int = 8  # `crawl --all`: sites crawled at once in one process
+    site_concurrency: int = 16  # `crawl --all`: sites crawled at once in one process
     parse_timeout: float = 120.0
     parse_memory_mb: int = 2048
     proxy: str = ""
@@ -77,7 +77,7 @@ class Config:
             operator=settings.get("NIANBAO_OPERATOR") or "",
             parse_workers=int(settings.get("NIANBAO_PARSE_WORKERS") or os.cpu_count() or 1),
             parse_deferred=_flag(settings.get("NIANBAO_PARSE_DEFERRED"), False),
-            site_concurrency=max(1, int(settings.get("NIANBAO_SITE_CONCURRENCY") or 8)),
+            site_concurrency=max(1, int(settings.get("NIANBAO_SITE_CONCURRENCY") or 16)),
             parse_timeout=float(settings.get("NIANBAO_PARSE_TIMEOUT") or 120),
             parse_memory_mb=int(_default(settings.get("NIANBAO_PARSE_MEMORY_MB"), 2048)),  # 0 means no limit
             proxy=settings.get("NIANBAO_PROXY") or "",
