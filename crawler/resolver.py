@@ -17,7 +17,6 @@ names hosts or networks that may be private.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,7 +25,7 @@ from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
 
 from crawler.addresses import allowed, public_address
-from kernel.config import Config
+from kernel.config import Config, environment_proxies
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +44,7 @@ def refused_reason(url: str) -> str | None:
 
 def proxy_hosts(config: Config) -> frozenset[str]:
     """The hosts of the proxies the crawl may use: connecting to them is no request to a site."""
-    urls = [config.proxy, *(os.environ.get(name, "") for name in ("http_proxy", "https_proxy", "HTTP_PROXY",
-                                                                    "HTTPS_PROXY"))]
+    urls = [config.proxy, *environment_proxies()]
     return frozenset((urlsplit(url if "//" in url else "//" + url).hostname or "").lower() for url in urls if url)
 
 

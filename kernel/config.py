@@ -179,6 +179,16 @@ def default_warc_dir(home: Path) -> Path:
     return home / "warcs"
 
 
+# The standard proxy variables (curl's, wget's and Scrapy's HttpProxyMiddleware's), read here like every setting.
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")
+
+
+def environment_proxies(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The proxy URLs the standard variables of `environ` (default: this process's environment) name."""
+    environ = os.environ if environ is None else environ
+    return tuple(environ[name] for name in PROXY_VARIABLES if environ.get(name))
+
+
 def redact_url(url: str) -> str:
     """``url`` with its password (if any) replaced by ``***``: the form a database or Redis URL is shown in."""
     parts = urlsplit(url)
