@@ -14,7 +14,8 @@ from spiders.annual_reports import AnnualReports
 
 def test_no_spider_callback_is_a_generator_that_returns_a_value() -> None:
     callables = [member for cls in (AnnualReports, SiteSpider) for _, member in inspect.getmembers(cls)
-                 if inspect.isfunction(member) and (member.__name__.startswith(("parse", "_")) or "err" in member.__name__)]
+                 if inspect.isfunction(member)
+                 and (member.__name__.startswith(("parse", "_")) or "err" in member.__name__)]
     generators = [c for c in callables if inspect.isgeneratorfunction(c)]
     assert len(generators) >= 8, [c.__name__ for c in generators]  # the callbacks are there to check
     assert [c.__qualname__ for c in generators if is_generator_with_return_value(c)] == []
