@@ -114,9 +114,9 @@ class DocumentPipeline:
         sha = captured.payload_sha256
         if sha is None:
             return None
-        original = self.dedup.original(sha)
-        assert original is not None, "a payload's first capture is always a response record"
-        return PayloadRecord(sha, captured.media_type, original.warc_file, original.warc_offset)
+        held = self.dedup.payload_record(sha)
+        assert held is not None, "a payload's first capture is always a response record"
+        return PayloadRecord(sha, captured.media_type, *held)
 
     def _submit_image_pages(self, final: bool) -> None:
         """Submit the image pages whose images all have a capture in this crawl (``final``: all of them, with the

@@ -9,11 +9,13 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from warcio.utils import Digester
 
 from archive.reader import read_record
 from archive.records import RecordBuilder, payload_sha256, warc_sha256
-from archive.writer import RecordLocation, WarcWriter
+from archive.writer import RecordLocation, WarcWriter, gzip_member
 from kernel.errors import ArchiveError
 from tests.archive.warc_helpers import HTML, counting_ids, make_exchange, read_all, ticking_clock, warcio_check
 
@@ -144,3 +146,16 @@ def test_a_record_that_does_not_compress_is_stored_and_reads_back_whole(tmp_path
         assert len(member) < len(record) / 10
     assert read_record(tmp_path, path.name, response.offset).payload == body
     assert warcio_check(path) == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.binary(min_size=1, max_size=20_000),
+                          st.text(min_size=1, max_size=5_000).map(lambda t: t.encode("utf-8") * 8)),
+                min_size=1, max_size=8))
+def test_every_record_reads_back_whole_whether_stored_or_deflated(parts: list[bytes]) -> None:
+    """Any mix of incompressible and compressible bytes, on either side of the sampling size: one gzip member
+    that gives back exactly the bytes, never much bigger than them."""
+    data = b"".join(parts)
+    member = gzip_member(data)
+    assert gzip.decompress(member) == data
+    assert len(member) <= len(data) + len(data) // 1000 + 64
